@@ -1,0 +1,190 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/openhands-go/openhands-v0/api"
+)
+
+// Version is the SDK's version, sent in the User-Agent.
+const Version = "0.1.0"
+
+// Environment variables NewFromEnv reads.
+const (
+	EnvAPIKey        = "OPENHANDS_API_KEY"
+	EnvAppBase       = "OPENHANDS_APP_BASE"
+	EnvSessionAPIKey = "OPENHANDS_SESSION_API_KEY"
+	EnvGitHubToken   = "GITHUB_TOKEN"
+)
+
+// ErrMissingAPIKey is returned by New for the hosted service without an API key.
+var ErrMissingAPIKey = errors.New("openhands: an API key is required for app.all-hands.dev: set OPENHANDS_API_KEY or use WithAPIKey")
+
+// Client is the OpenHands V0 client: typed calls over the generated api
+// package, with retries, typed errors, the runtime-host fallback, iterators
+// and polling. It is safe for concurrent use.
+type Client struct {
+	cfg  config
+	base *url.URL
+	hc   *http.Client
+	raw  *api.Client
+	api  *api.ClientWithResponses
+	log  *slog.Logger
+}
+
+// New returns a Client for the app host set by WithBaseURL (default
+// DefaultBaseURL). The hosted service requires WithAPIKey; a self-hosted
+// server may need WithSessionAPIKey; a plain local install needs neither.
+func New(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	base, err := url.Parse(cfg.baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("openhands: base URL: %w", err)
+	}
+	if cfg.apiKey == "" && isHostedService(base) {
+		return nil, ErrMissingAPIKey
+	}
+	c := &Client{cfg: cfg, base: base, log: cfg.logger}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.hc = c.httpClient()
+	if c.raw, err = c.newAPIClient(cfg.baseURL, ""); err != nil {
+		return nil, err
+	}
+	c.api = &api.ClientWithResponses{ClientInterface: c.raw}
+	return c, nil
+}
+
+// NewFromEnv is New with settings from the environment: OPENHANDS_API_KEY,
+// OPENHANDS_APP_BASE (default https://app.all-hands.dev),
+// OPENHANDS_SESSION_API_KEY and GITHUB_TOKEN. Options given here win over
+// the environment.
+func NewFromEnv(opts ...Option) (*Client, error) {
+	var env []Option
+	if v := os.Getenv(EnvAppBase); v != "" {
+		env = append(env, WithBaseURL(v))
+	}
+	if v := os.Getenv(EnvAPIKey); v != "" {
+		env = append(env, WithAPIKey(v))
+	}
+	if v := os.Getenv(EnvSessionAPIKey); v != "" {
+		env = append(env, WithSessionAPIKey(v))
+	}
+	if v := os.Getenv(EnvGitHubToken); v != "" {
+		env = append(env, WithGitHub("", v))
+	}
+	return New(append(env, opts...)...)
+}
+
+// API returns the generated client this Client uses for the app host, with
+// the same transport (auth, retries). Every spec operation is reachable
+// there; its answers are not turned into errors.
+func (c *Client) API() *api.ClientWithResponses { return c.api }
+
+// BaseURL returns the app host's base URL.
+func (c *Client) BaseURL() string { return c.cfg.baseURL }
+
+// HTTPClient returns the *http.Client with the retrying transport, for calls
+// the spec does not cover.
+func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// WithHostPolicy returns a copy of c that routes conversation-scoped calls
+// by p; c itself is unchanged.
+func (c *Client) WithHostPolicy(p HostPolicy) *Client {
+	out := *c
+	out.cfg.hostPolicy = p
+	return &out
+}
+
+// ConversationLink returns the web UI's address of a conversation.
+func (c *Client) ConversationLink(conversationID string) string {
+	return c.cfg.baseURL + "/conversations/" + url.PathEscape(conversationID)
+}
+
+func isHostedService(u *url.URL) bool {
+	h := strings.ToLower(u.Hostname())
+	return h == "app.all-hands.dev"
+}
+
+// httpClient builds the client: retries over logging over the base transport.
+func (c *Client) httpClient() *http.Client {
+	var out http.Client
+	if c.cfg.httpClient != nil {
+		out = *c.cfg.httpClient
+	}
+	base := c.cfg.transport
+	if base == nil {
+		base = out.Transport
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	out.Transport = &retryTransport{
+		next:    &logTransport{next: base, log: c.log},
+		policy:  c.cfg.retry,
+		timeout: c.cfg.timeout,
+		log:     c.log,
+		sleep:   sleepCtx,
+	}
+	return &out
+}
+
+// newAPIClient returns a generated client for a host. sessionKey, when set,
+// is that host's X-Session-API-Key (a runtime host's own key).
+func (c *Client) newAPIClient(server, sessionKey string) (*api.Client, error) {
+	if sessionKey == "" {
+		sessionKey = c.cfg.sessionAPIKey
+	}
+	apiKey, ua := c.cfg.apiKey, c.cfg.userAgent
+	return api.NewClient(server,
+		api.WithHTTPClient(c.hc),
+		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			if apiKey != "" {
+				req.Header.Set("Authorization", "Bearer "+apiKey)
+			}
+			if sessionKey != "" {
+				req.Header.Set("X-Session-API-Key", sessionKey)
+			}
+			if ua != "" {
+				req.Header.Set("User-Agent", ua)
+			}
+			req.Header.Set("Accept", "application/json")
+			return nil
+		}))
+}
+
+// logTransport writes one debug line per try: method, path, status, time.
+// It never logs headers, query strings or bodies, so no credential reaches a log.
+type logTransport struct {
+	next http.RoundTripper
+	log  *slog.Logger
+}
+
+func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !t.log.Enabled(req.Context(), slog.LevelDebug) {
+		return t.next.RoundTrip(req)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	attrs := []any{"method", req.Method, "host", req.URL.Host, "path", req.URL.EscapedPath(), "elapsed", time.Since(start).Round(time.Microsecond)}
+	if err != nil {
+		t.log.DebugContext(req.Context(), "openhands: request failed", append(attrs, "error", err.Error())...)
+		return nil, err
+	}
+	t.log.DebugContext(req.Context(), "openhands: request", append(attrs, "status", resp.StatusCode)...)
+	return resp, nil
+}

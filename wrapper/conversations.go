@@ -1,0 +1,240 @@
+package wrapper
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/openhands-go/openhands-v0/api"
+)
+
+// call sends a request to the app host and decodes its 2xx JSON answer into out.
+func (c *Client) call(ctx context.Context, op string, out any, send func(context.Context) (*http.Response, error)) error {
+	resp, err := send(ctx)
+	if err != nil {
+		return fmt.Errorf("openhands: %s: %w", op, err)
+	}
+	return decodeJSON(op, hostApp, resp, out)
+}
+
+// callConversation sends a conversation-scoped request to the host
+// onConversation chooses and decodes its answer into out. It returns the host.
+func (c *Client) callConversation(ctx context.Context, op, id string, out any, send conversationCall) (string, error) {
+	resp, host, err := c.onConversation(ctx, op, id, send)
+	if err != nil {
+		return host, err
+	}
+	return host, decodeJSON(op, host, resp, out)
+}
+
+// CreateConversation creates a conversation and starts its agent (spec:
+// createConversation, POST /api/conversations). Only the fields set in req
+// are sent; the server rejects unknown fields.
+func (c *Client) CreateConversation(ctx context.Context, req api.InitSessionRequest) (*api.ConversationResponse, error) {
+	const op = "createConversation"
+	var out api.ConversationResponse
+	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
+		return c.raw.CreateConversation(ctx, req)
+	}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetConversation returns a conversation (spec: getConversation, GET
+// /api/conversations/{id}). The server answers 200 with null for a missing
+// conversation; that is an error matching ErrNotFound here.
+func (c *Client) GetConversation(ctx context.Context, id string) (*api.ConversationInfo, error) {
+	const op = "getConversation"
+	if err := ValidateConversationID(id); err != nil {
+		return nil, err
+	}
+	var out *api.ConversationInfo
+	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
+		return c.raw.GetConversation(ctx, id)
+	}); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, &APIError{Operation: op, Host: hostApp, StatusCode: http.StatusOK, ContentType: "application/json",
+			Message: "no conversation " + id + " (the server answered null)", kinds: []error{ErrNotFound}}
+	}
+	return out, nil
+}
+
+// DeleteConversation deletes a conversation (spec: deleteConversation).
+// The server's false, for a conversation it does not have, is ErrNotFound.
+func (c *Client) DeleteConversation(ctx context.Context, id string) error {
+	const op = "deleteConversation"
+	if err := ValidateConversationID(id); err != nil {
+		return err
+	}
+	var deleted bool
+	if err := c.call(ctx, op, &deleted, func(ctx context.Context) (*http.Response, error) {
+		return c.raw.DeleteConversation(ctx, id)
+	}); err != nil {
+		return err
+	}
+	if !deleted {
+		return &APIError{Operation: op, Host: hostApp, StatusCode: http.StatusOK, ContentType: "application/json",
+			Message: "no conversation " + id + " (the server answered false)", kinds: []error{ErrNotFound}}
+	}
+	return nil
+}
+
+// RenameConversation sets a conversation's title, 1 to 200 characters
+// (spec: updateConversation, PATCH /api/conversations/{id}).
+func (c *Client) RenameConversation(ctx context.Context, id, title string) error {
+	const op = "updateConversation"
+	if err := ValidateConversationID(id); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(title); n < 1 || n > 200 {
+		return inputError(op, "title must be 1 to 200 characters, got %d", n)
+	}
+	var ok bool
+	return c.call(ctx, op, &ok, func(ctx context.Context) (*http.Response, error) {
+		return c.raw.UpdateConversation(ctx, id, api.UpdateConversationRequest{Title: title})
+	})
+}
+
+// StartConversation starts a conversation's agent loop (spec:
+// startConversation). providers, if any, are sent as providers_set.
+func (c *Client) StartConversation(ctx context.Context, id string, providers ...api.ProviderType) (*api.ConversationResponse, error) {
+	const op = "startConversation"
+	if err := ValidateConversationID(id); err != nil {
+		return nil, err
+	}
+	var out api.ConversationResponse
+	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
+		return c.raw.StartConversation(ctx, id, api.ProvidersSetModel{ProvidersSet: providers})
+	}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// StopConversation stops a conversation's agent loop (spec: stopConversation).
+func (c *Client) StopConversation(ctx context.Context, id string) (*api.ConversationResponse, error) {
+	const op = "stopConversation"
+	if err := ValidateConversationID(id); err != nil {
+		return nil, err
+	}
+	var out api.ConversationResponse
+	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
+		return c.raw.StopConversation(ctx, id)
+	}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SendMessage adds a user message to a running conversation (spec:
+// sendMessage, POST .../message), on the runtime host if the app host cannot.
+func (c *Client) SendMessage(ctx context.Context, id, message string) error {
+	const op = "sendMessage"
+	var out api.SuccessResponse
+	if _, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+		return h.SendMessage(ctx, id, api.AddMessageRequest{Message: message})
+	}); err != nil {
+		return err
+	}
+	if !out.Success {
+		return &APIError{Operation: op, StatusCode: http.StatusOK, Message: "the server did not add the message: " + out.Error, kinds: []error{ErrUnexpectedResponse}}
+	}
+	return nil
+}
+
+// ListOptions filters and bounds a conversation listing.
+type ListOptions struct {
+	// PageSize is the page size asked of the server (default 100).
+	PageSize int
+	// Repository keeps conversations on this repository (owner/name).
+	Repository string
+	// Trigger keeps conversations started by this trigger.
+	Trigger api.ConversationTrigger
+	// IncludeSubConversations asks for sub-conversations too.
+	IncludeSubConversations bool
+	// IncludeV1 keeps the V1 conversations the server merges into V0
+	// listings (conversation_version "V1"); they are skipped by default.
+	IncludeV1 bool
+	// Max stops after this many conversations (0: all).
+	Max int
+}
+
+// Conversations iterates over every conversation, page by page (spec:
+// listConversations). It stops at opts.Max, skips V1 conversations unless
+// opts.IncludeV1, never yields one conversation twice (the server's merged
+// V0/V1 paging can repeat one), and stops with an error if the server hands
+// back a page id it already gave.
+func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[api.ConversationInfo, error] {
+	const op = "listConversations"
+	return func(yield func(api.ConversationInfo, error) bool) {
+		if opts.PageSize < 0 || opts.Max < 0 {
+			yield(api.ConversationInfo{}, inputError(op, "page size and max must not be negative"))
+			return
+		}
+		params := api.ListConversationsParams{Limit: ptr(cmp.Or(opts.PageSize, 100))}
+		if opts.Repository != "" {
+			params.SelectedRepository = &opts.Repository
+		}
+		if opts.Trigger != "" {
+			params.ConversationTrigger = &opts.Trigger
+		}
+		if opts.IncludeSubConversations {
+			params.IncludeSubConversations = ptr(true)
+		}
+		seenPages := map[string]bool{}
+		seen := map[string]bool{}
+		yielded := 0
+		for {
+			var page api.ConversationInfoResultSet
+			if err := c.call(ctx, op, &page, func(ctx context.Context) (*http.Response, error) {
+				return c.raw.ListConversations(ctx, &params)
+			}); err != nil {
+				yield(api.ConversationInfo{}, err)
+				return
+			}
+			for _, conv := range page.Results {
+				if seen[conv.ConversationID] || (!opts.IncludeV1 && conv.ConversationVersion == "V1") {
+					continue
+				}
+				seen[conv.ConversationID] = true
+				if !yield(conv, nil) {
+					return
+				}
+				if yielded++; opts.Max > 0 && yielded >= opts.Max {
+					return
+				}
+			}
+			next := page.NextPageID
+			if next == "" {
+				return
+			}
+			if seenPages[next] {
+				yield(api.ConversationInfo{}, &APIError{Operation: op, Host: hostApp, StatusCode: http.StatusOK,
+					Message: "the server returned page id " + next + " twice; stopping", kinds: []error{ErrUnexpectedResponse}})
+				return
+			}
+			seenPages[next] = true
+			params.PageID = &next
+		}
+	}
+}
+
+// ListConversations collects Conversations into a slice.
+func (c *Client) ListConversations(ctx context.Context, opts ListOptions) ([]api.ConversationInfo, error) {
+	var out []api.ConversationInfo
+	for conv, err := range c.Conversations(ctx, opts) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, conv)
+	}
+	return out, nil
+}
+
+func ptr[T any](v T) *T { return &v }

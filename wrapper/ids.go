@@ -1,0 +1,29 @@
+package wrapper
+
+import (
+	"strings"
+	"unicode"
+)
+
+// maxConversationIDLen is the server's limit (openhands/server/utils.py).
+const maxConversationIDLen = 100
+
+// ValidateConversationID checks an id as the server does before any
+// request: not empty, at most 100 characters, no NUL, "..", "/", "\" or
+// control characters. The error matches ErrValidation.
+func ValidateConversationID(id string) error {
+	const op = "validateConversationID"
+	switch {
+	case id == "":
+		return inputError(op, "conversation id is empty")
+	case len(id) > maxConversationIDLen:
+		return inputError(op, "conversation id is %d characters long; the server allows %d", len(id), maxConversationIDLen)
+	case strings.Contains(id, ".."):
+		return inputError(op, "conversation id %q contains \"..\"", id)
+	case strings.ContainsAny(id, `/\`):
+		return inputError(op, "conversation id %q contains a slash", id)
+	case strings.ContainsFunc(id, unicode.IsControl):
+		return inputError(op, "conversation id %q contains a control character", id)
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RetryPolicy says when and how long the transport waits before sending a
+// request again. Only requests that cannot do harm twice are retried: GET,
+// HEAD, OPTIONS, PUT and DELETE on 429, 502, 503, 504 or a connection error
+// before any answer, and any method (POST included) only when the connection
+// could not be made at all, so the server never saw it. A POST that may have
+// reached the server is never sent twice.
+type RetryPolicy struct {
+	// MaxAttempts is the number of tries, the first included (1 = no retry).
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the exponential backoff (full jitter).
+	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter caps a server's Retry-After or X-RateLimit-Reset wait.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultRetryPolicy: 4 tries, 250ms to 8s of backoff, server waits up to 60s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 4, MinBackoff: 250 * time.Millisecond, MaxBackoff: 8 * time.Second, MaxRetryAfter: time.Minute}
+}
+
+// NoRetry is a policy of a single try.
+func NoRetry() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
+
+// defaultNow is the clock Retry-After dates are read against.
+var defaultNow = time.Now
+
+// retryTransport is the one place requests are retried.
+type retryTransport struct {
+	next    http.RoundTripper
+	policy  RetryPolicy
+	timeout time.Duration // per try: until headers, and the longest silence while reading the body
+	log     *slog.Logger
+	sleep   func(ctx context.Context, d time.Duration) error
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// notSent reports whether err proves the request never left this machine:
+// the connection could not be made.
+func notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	attempts := max(t.policy.MaxAttempts, 1)
+	for attempt := 1; ; attempt++ {
+		try := req
+		if attempt > 1 {
+			var err error
+			if try, err = rewind(req); err != nil {
+				return nil, err
+			}
+		}
+		resp, err := t.once(try)
+		last := attempt >= attempts
+		switch {
+		case err != nil:
+			if last || ctx.Err() != nil || !(idempotent(req.Method) || notSent(err)) {
+				return nil, err
+			}
+			t.log.DebugContext(ctx, "openhands: retrying after a connection error",
+				"method", req.Method, "path", req.URL.Path, "attempt", attempt, "error", err.Error())
+			if err := t.sleep(ctx, t.backoff(attempt)); err != nil {
+				return nil, err
+			}
+		case retryableStatus(resp.StatusCode) && idempotent(req.Method) && !last:
+			wait := t.backoff(attempt)
+			if hint := retryAfter(resp.Header, defaultNow()); hint > 0 {
+				wait = min(hint, t.policy.MaxRetryAfter)
+			}
+			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+				return resp, nil // waiting would outlive the caller: hand back the answer
+			}
+			drain(resp.Body)
+			t.log.DebugContext(ctx, "openhands: retrying",
+				"method", req.Method, "path", req.URL.Path, "status", resp.StatusCode, "attempt", attempt, "wait", wait)
+			if err := t.sleep(ctx, wait); err != nil {
+				return nil, err
+			}
+		default:
+			return resp, nil
+		}
+	}
+}
+
+// once sends one try with the per-try timeout: the answer's headers must come
+// within it, and the body may not stall for longer than it.
+func (t *retryTransport) once(req *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 {
+		return t.next.RoundTrip(req)
+	}
+	ctx, cancel := context.WithCancelCause(req.Context())
+	timer := time.AfterFunc(t.timeout, func() { cancel(errTryTimeout) })
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		timer.Stop()
+		if context.Cause(ctx) == errTryTimeout && req.Context().Err() == nil {
+			err = &timeoutError{what: "waiting for the answer", d: t.timeout, err: err}
+		}
+		cancel(nil)
+		return nil, err
+	}
+	resp.Body = &watchedBody{ReadCloser: resp.Body, timer: timer, d: t.timeout, cancel: cancel, ctx: ctx, parent: req.Context()}
+	timer.Reset(t.timeout)
+	return resp, nil
+}
+
+var errTryTimeout = errors.New("per-try timeout")
+
+// timeoutError is a per-try timeout; it is a net.Error with Timeout() true.
+type timeoutError struct {
+	what string
+	d    time.Duration
+	err  error
+}
+
+func (e *timeoutError) Error() string {
+	return "openhands: no progress for " + e.d.String() + " " + e.what
+}
+func (e *timeoutError) Unwrap() error { return e.err }
+func (e *timeoutError) Timeout() bool { return true }
+func (e *timeoutError) Temporary() bool {
+	return true
+}
+
+// watchedBody re-arms the per-try timer on every read, so a body that keeps
+// flowing may take as long as it needs while a stalled one is cut off.
+type watchedBody struct {
+	io.ReadCloser
+	timer  *time.Timer
+	d      time.Duration
+	cancel context.CancelCauseFunc
+	ctx    context.Context
+	parent context.Context
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.d)
+	}
+	if err != nil && err != io.EOF && context.Cause(b.ctx) == errTryTimeout && b.parent.Err() == nil {
+		err = &timeoutError{what: "reading the answer", d: b.d, err: err}
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error {
+	b.timer.Stop()
+	err := b.ReadCloser.Close()
+	b.cancel(nil)
+	return err
+}
+
+// rewind returns a copy of req with a fresh body for another try.
+func rewind(req *http.Request) (*http.Request, error) {
+	out := req.Clone(req.Context())
+	if req.Body != nil && req.Body != http.NoBody {
+		if req.GetBody == nil {
+			return nil, errors.New("openhands: cannot retry a request whose body cannot be read again")
+		}
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		out.Body = body
+	}
+	return out, nil
+}
+
+// drain reads a little of a discarded body so the connection can be reused,
+// then closes it.
+func drain(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	body.Close()
+}
+
+// backoff is exponential with full jitter: a random wait in [min, min*2^(n-1)], capped.
+func (t *retryTransport) backoff(attempt int) time.Duration {
+	lo, hi := t.policy.MinBackoff, t.policy.MaxBackoff
+	if lo <= 0 {
+		return 0
+	}
+	ceil := lo << min(attempt-1, 20)
+	if hi > 0 && ceil > hi {
+		ceil = hi
+	}
+	if ceil <= lo {
+		return lo
+	}
+	return lo + rand.N(ceil-lo)
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date) or, failing that,
+// X-RateLimit-Reset (seconds, or a Unix time).
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+			return time.Duration(secs * float64(time.Second))
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return max(at.Sub(now), 0)
+		}
+	}
+	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+			if secs > 1e9 { // a Unix time
+				return max(time.Unix(int64(secs), 0).Sub(now), 0)
+			}
+			return time.Duration(secs * float64(time.Second))
+		}
+	}
+	return 0
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
