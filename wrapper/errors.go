@@ -21,8 +21,8 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrRateLimited: 429. APIError.RetryAfter says how long the server asked to wait.
 	ErrRateLimited = errors.New("rate limited")
-	// ErrValidation: 422, the server rejected the request body or parameters,
-	// or the SDK refused bad input before sending anything.
+	// ErrValidation: 400 or 422, the server rejected the request body or
+	// parameters, or the SDK refused bad input before sending anything.
 	ErrValidation = errors.New("invalid request")
 	// ErrServer: any 5xx.
 	ErrServer = errors.New("server error")
@@ -120,7 +120,7 @@ func kindsFor(status int, html bool) []error {
 		k = append(k, ErrNotFound)
 	case status == http.StatusMethodNotAllowed:
 		k = append(k, ErrNotV0)
-	case status == http.StatusUnprocessableEntity:
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
 		k = append(k, ErrValidation)
 	case status == http.StatusTooManyRequests:
 		k = append(k, ErrRateLimited)

@@ -86,7 +86,7 @@ var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 func htmlMessage(status int, body []byte) string {
 	title := ""
 	if m := titleRE.FindSubmatch(body); m != nil {
-		title = strings.Join(strings.Fields(string(m[1])), " ")
+		title = strings.Join(strings.Fields(strings.ToValidUTF8(string(m[1]), "\uFFFD")), " ")
 	}
 	if status >= 200 && status < 300 {
 		msg := "the host answered with the web app's HTML instead of JSON: it does not serve the V0 API " +
@@ -118,6 +118,9 @@ func errorMessage(body []byte) string {
 	case map[string]any:
 		for _, key := range []string{"detail", "error", "message"} {
 			if msg := messageValue(x[key]); msg != "" {
+				if id, ok := x["msg_id"].(string); ok && id != "" {
+					msg += " (" + id + ")"
+				}
 				return msg
 			}
 		}
