@@ -1,0 +1,200 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/openhands-go/openhands-v0/api"
+)
+
+// Wait defaults. The seed polled every 300 s for at most 1200 s: a CLI user
+// waited up to five minutes to learn a conversation had stopped. One
+// getConversation every 5 s costs the server little and shows each change
+// promptly; 30 minutes covers a typical agent task.
+const (
+	DefaultPollInterval = 5 * time.Second
+	DefaultWaitTimeout  = 30 * time.Minute
+)
+
+// WaitOption configures Wait.
+type WaitOption func(*waitConfig)
+
+type waitConfig struct {
+	interval time.Duration
+	timeout  time.Duration
+	onStatus func(api.ConversationInfo)
+	clock    waitClock
+}
+
+// waitClock is the time Wait polls by; tests replace it so no test sleeps.
+type waitClock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// WithPollInterval sets the time between two polls (default 5s). It must be
+// positive.
+func WithPollInterval(d time.Duration) WaitOption {
+	return func(c *waitConfig) { c.interval = d }
+}
+
+// WithWaitTimeout sets how long Wait waits at most (default 30 min); 0
+// leaves only the context to end it. It must not be negative.
+func WithWaitTimeout(d time.Duration) WaitOption {
+	return func(c *waitConfig) { c.timeout = d }
+}
+
+// WithStatusCallback sets a function Wait calls with the conversation when
+// it first sees it and then whenever its status or runtime_status changes.
+// It runs on Wait's goroutine, so it should return quickly.
+func WithStatusCallback(fn func(api.ConversationInfo)) WaitOption {
+	return func(c *waitConfig) { c.onStatus = fn }
+}
+
+// withClock sets the clock Wait polls by (tests).
+func withClock(clk waitClock) WaitOption {
+	return func(c *waitConfig) { c.clock = clk }
+}
+
+// IsTerminal reports whether a conversation in this status will not change
+// on its own: STOPPED, ARCHIVED or ERROR. (The seed client waited for
+// FAILED and CANCELLED, which the server never reports, and kept waiting on
+// ARCHIVED.)
+func IsTerminal(s api.ConversationStatus) bool {
+	switch api.ConversationStatus(strings.ToUpper(string(s))) {
+	case api.STOPPED, api.ARCHIVED, api.ERROR:
+		return true
+	}
+	return false
+}
+
+// Wait polls a conversation (spec: getConversation) until its status is
+// terminal (see IsTerminal) and returns it: the seed client's
+// poll_until_stopped. The first poll is immediate, the next ones
+// WithPollInterval apart.
+//
+// A failed poll that may succeed later (a 5xx or maintenance page, 429, a
+// network error or per-try timeout) is logged and tried again at the next
+// tick; not found, unauthorized, forbidden, a host without V0 or any other
+// answer ends Wait with that error.
+//
+// When the timeout passes or ctx ends, Wait returns the last conversation it
+// saw (nil if none) with an error naming the last status. The timeout's
+// error matches context.DeadlineExceeded; a cancelled ctx's matches
+// context.Canceled.
+func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*api.ConversationInfo, error) {
+	const op = "waitConversation"
+	cfg := waitConfig{interval: DefaultPollInterval, timeout: DefaultWaitTimeout, clock: realClock{}}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	switch {
+	case cfg.interval <= 0:
+		return nil, inputError(op, "poll interval must be positive, got %s", cfg.interval)
+	case cfg.timeout < 0:
+		return nil, inputError(op, "timeout must not be negative, got %s", cfg.timeout)
+	}
+	if err := ValidateConversationID(id); err != nil {
+		return nil, err
+	}
+	var deadline time.Time
+	if cfg.timeout > 0 {
+		deadline = cfg.clock.Now().Add(cfg.timeout)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, cfg.timeout, errWaitTimeout)
+		defer cancel()
+	}
+
+	var last *api.ConversationInfo
+	var lastErr error
+	// ended explains why Wait gives up: its own timeout, or ctx's end.
+	ended := func() error {
+		cause := ctx.Err()
+		what := ""
+		if !deadline.IsZero() && (context.Cause(ctx) == errWaitTimeout || !cfg.clock.Now().Before(deadline)) {
+			cause, what = context.DeadlineExceeded, " within "+cfg.timeout.String()
+		}
+		status := "none seen"
+		if last != nil {
+			status = string(last.Status)
+		}
+		msg := fmt.Sprintf("openhands: %s: conversation %s did not end%s (last status %s", op, id, what, status)
+		if lastErr != nil {
+			msg += "; last poll failed: " + lastErr.Error()
+		}
+		return fmt.Errorf("%s): %w", msg, cause)
+	}
+	for {
+		info, err := c.GetConversation(ctx, id)
+		switch {
+		case ctx.Err() != nil:
+			return last, ended()
+		case err != nil && !transient(err):
+			return last, err
+		case err != nil:
+			lastErr = err
+			c.log.DebugContext(ctx, "openhands: poll failed; trying again at the next tick",
+				"operation", op, "conversation_id", id, "error", err.Error())
+		default:
+			lastErr = nil
+			if changed(last, info) && cfg.onStatus != nil {
+				cfg.onStatus(*info)
+			}
+			last = info
+			if IsTerminal(info.Status) {
+				return info, nil
+			}
+		}
+
+		wait := cfg.interval
+		if !deadline.IsZero() {
+			left := deadline.Sub(cfg.clock.Now())
+			if left <= 0 {
+				return last, ended()
+			}
+			wait = min(wait, left)
+		}
+		select {
+		case <-ctx.Done():
+			return last, ended()
+		case <-cfg.clock.After(wait):
+		}
+	}
+}
+
+var errWaitTimeout = errors.New("wait timeout")
+
+// changed reports whether a poll shows a new status or runtime status.
+func changed(prev, cur *api.ConversationInfo) bool {
+	return prev == nil || prev.Status != cur.Status || prev.RuntimeStatus != cur.RuntimeStatus
+}
+
+// transient reports whether a failed call may succeed if made again later:
+// a 5xx or maintenance page, 429, a broken or refused connection, a
+// timeout. A host name that does not resolve is not transient.
+func transient(err error) bool {
+	if errors.Is(err, ErrServer) || errors.Is(err, ErrRateLimited) {
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return !dns.IsNotFound
+	}
+	var opErr *net.OpError
+	var timeout interface{ Timeout() bool }
+	return errors.As(err, &opErr) ||
+		(errors.As(err, &timeout) && timeout.Timeout()) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+}
