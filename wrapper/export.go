@@ -1,0 +1,112 @@
+package wrapper
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/openhands-go/openhands-v0/api"
+)
+
+// rawEventPage is a getEvents answer with each event kept as the server
+// wrote it. Re-encoding api.Event would lose keys whose value is the zero
+// value (an "id" or "cause" of 0, "success": false).
+type rawEventPage struct {
+	Events  []json.RawMessage `json:"events"`
+	HasMore bool              `json:"has_more"`
+}
+
+// ExportEvents writes the events of r to w oldest first, one JSON object a
+// line (JSON Lines), each exactly as the server sent it, reading a page at a
+// time (spec: getEvents), from the app host or, when that cannot serve
+// them, the conversation's runtime host. Memory stays at one page whatever
+// the conversation's size, so it serves conversations too large for one
+// getTrajectory answer. It returns how many events it wrote.
+//
+// Unlike a trajectory, the export includes hidden events and every key of
+// each event.
+func (c *Client) ExportEvents(ctx context.Context, id string, w io.Writer, r EventRange) (int, error) {
+	const op = "getEvents"
+	size := cmp.Or(r.PageSize, MaxEventsPage)
+	switch {
+	case size < 1 || size > MaxEventsPage:
+		return 0, inputError(op, "page size must be 1 to %d, got %d", MaxEventsPage, r.PageSize)
+	case r.StartID < 0:
+		return 0, inputError(op, "start id must not be negative, got %d", r.StartID)
+	}
+	params := api.GetEventsParams{EndID: r.EndID, Limit: &size}
+	start := r.StartID
+	written := 0
+	var line bytes.Buffer
+	for {
+		if start != 0 {
+			params.StartID = ptr(start)
+		}
+		var page rawEventPage
+		host, err := c.callConversation(ctx, op, id, &page, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+			return h.GetEvents(ctx, id, &params)
+		})
+		if err != nil {
+			return written, err
+		}
+		last := -1
+		for i, raw := range page.Events {
+			var head struct {
+				ID *int `json:"id"`
+			}
+			line.Reset()
+			if err := json.Compact(&line, raw); err != nil || json.Unmarshal(raw, &head) != nil || head.ID == nil {
+				return written, &APIError{Operation: op, Host: host, StatusCode: http.StatusOK, ContentType: "application/json",
+					Message: fmt.Sprintf("event %d of the page from id %d is not an object with an id", i, start), kinds: []error{ErrUnexpectedResponse}}
+			}
+			line.WriteByte('\n')
+			if _, err := w.Write(line.Bytes()); err != nil {
+				return written, fmt.Errorf("openhands: exporting events: %w", err)
+			}
+			written++
+			last = *head.ID
+		}
+		if !page.HasMore || last < 0 || (r.EndID != nil && last >= *r.EndID) {
+			return written, nil
+		}
+		if last < start {
+			return written, &APIError{Operation: op, Host: host, StatusCode: http.StatusOK, ContentType: "application/json",
+				Message: fmt.Sprintf("asked for events from id %d, got up to %d; stopping", start, last), kinds: []error{ErrUnexpectedResponse}}
+		}
+		start = last + 1
+	}
+}
+
+// DefaultEventsPath is the file ExportEventsFile writes when given no path:
+// events_<id>.jsonl in the working directory.
+func DefaultEventsPath(id string) string { return "events_" + id + ".jsonl" }
+
+// ExportEventsFile is ExportEvents of every event into the file at path
+// (DefaultEventsPath when empty), written through a temporary file that
+// replaces path only when the export is complete (see WriteFileAtomic).
+func (c *Client) ExportEventsFile(ctx context.Context, id, path string) (int, error) {
+	if err := ValidateConversationID(id); err != nil {
+		return 0, err
+	}
+	if path == "" {
+		path = DefaultEventsPath(id)
+	}
+	n := 0
+	err := WriteFileAtomic(path, 0o644, func(f io.Writer) error {
+		bw := bufio.NewWriterSize(f, 256<<10)
+		var err error
+		if n, err = c.ExportEvents(ctx, id, bw, EventRange{}); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
