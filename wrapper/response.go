@@ -195,7 +195,8 @@ func decodeJSON(op, host string, resp *http.Response, out any) error {
 func malformed(op, host string, resp *http.Response, err error) error {
 	var syntax *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
-	if !errors.As(err, &syntax) && !errors.As(err, &typeErr) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	var timeout *timeoutError
+	if errors.As(err, &timeout) || (!errors.As(err, &syntax) && !errors.As(err, &typeErr) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF)) {
 		return fmt.Errorf("openhands: %s: reading the answer: %w", op, err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {

@@ -90,7 +90,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last := attempt >= attempts
 		switch {
 		case err != nil:
-			if last || ctx.Err() != nil || !(idempotent(req.Method) || notSent(err)) {
+			if last || ctx.Err() != nil || !(idempotent(req.Method) || notSent(err)) || !rewindable(req) {
 				return nil, err
 			}
 			t.log.DebugContext(ctx, "openhands: retrying after a connection error",
@@ -98,7 +98,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if err := t.sleep(ctx, t.backoff(attempt)); err != nil {
 				return nil, err
 			}
-		case retryableStatus(resp.StatusCode) && idempotent(req.Method) && !last:
+		case retryableStatus(resp.StatusCode) && idempotent(req.Method) && !last && rewindable(req):
 			wait := t.backoff(attempt)
 			if hint := retryAfter(resp.Header, defaultNow()); hint > 0 {
 				wait = min(hint, t.policy.MaxRetryAfter)
@@ -187,13 +187,15 @@ func (b *watchedBody) Close() error {
 	return err
 }
 
+// rewindable reports whether req's body can be sent again.
+func rewindable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
 // rewind returns a copy of req with a fresh body for another try.
 func rewind(req *http.Request) (*http.Request, error) {
 	out := req.Clone(req.Context())
 	if req.Body != nil && req.Body != http.NoBody {
-		if req.GetBody == nil {
-			return nil, errors.New("openhands: cannot retry a request whose body cannot be read again")
-		}
 		body, err := req.GetBody()
 		if err != nil {
 			return nil, err
