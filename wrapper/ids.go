@@ -3,6 +3,7 @@ package wrapper
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxConversationIDLen is the server's limit (openhands/server/utils.py).
@@ -16,8 +17,8 @@ func ValidateConversationID(id string) error {
 	switch {
 	case id == "":
 		return inputError(op, "conversation id is empty")
-	case len(id) > maxConversationIDLen:
-		return inputError(op, "conversation id is %d characters long; the server allows %d", len(id), maxConversationIDLen)
+	case utf8.RuneCountInString(id) > maxConversationIDLen:
+		return inputError(op, "conversation id is %d characters long; the server allows %d", utf8.RuneCountInString(id), maxConversationIDLen)
 	case strings.Contains(id, ".."):
 		return inputError(op, "conversation id %q contains \"..\"", id)
 	case strings.ContainsAny(id, `/\`):
