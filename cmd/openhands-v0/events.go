@@ -1,0 +1,136 @@
+package main
+
+import (
+	"fmt"
+	"iter"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/wrapper"
+)
+
+// defaultEventLimit is how many events 'events' prints without --limit or
+// --all: the server's own page size.
+const defaultEventLimit = 20
+
+func (a *app) eventsCommand() *cobra.Command {
+	var (
+		start, end, limit int
+		reverse, all      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "events ID",
+		Short: "Print a conversation's events (JSON Lines with -o json)",
+		Long: `Print a conversation's events, oldest first (newest first with --reverse),
+from --start to --end (inclusive). Without --all it prints at most --limit
+events (default 20), reading as many pages as that takes; --all prints every
+event in the range. With -o json each event is one line of JSON (JSON Lines),
+in the server's event format.`,
+		Example: `  openhands-v0 events 0c2a5e... --limit 5
+  openhands-v0 events 0c2a5e... --all -o json > events.jsonl
+  openhands-v0 events 0c2a5e... --reverse --limit 1 -o json   # the newest event`,
+		Args: exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			flags := cmd.Flags()
+			if all && flags.Changed("limit") {
+				return usagef("--all and --limit exclude each other")
+			}
+			if limit < 1 {
+				return usagef("--limit must be at least 1, got %d", limit)
+			}
+			if start < 0 {
+				return usagef("--start must not be negative, got %d", start)
+			}
+			r := wrapper.EventRange{StartID: start}
+			if flags.Changed("end") {
+				if end < start {
+					return usagef("--end (%d) is before --start (%d)", end, start)
+				}
+				r.EndID = &end
+			}
+			maxEvents := limit
+			if all {
+				maxEvents = 0
+			} else {
+				r.PageSize = min(limit, wrapper.MaxEventsPage)
+			}
+			c, err := a.api(cmd)
+			if err != nil {
+				return err
+			}
+			seq := c.Events(cmd.Context(), args[0], r)
+			if reverse {
+				seq = c.EventsReverse(cmd.Context(), args[0], r)
+			}
+			return a.printEvents(seq, maxEvents)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&start, "start", 0, "first event id")
+	f.IntVar(&end, "end", 0, "last event id, inclusive (default: the newest)")
+	f.BoolVar(&reverse, "reverse", false, "newest first")
+	f.IntVar(&limit, "limit", defaultEventLimit, "print at most N events")
+	f.BoolVar(&all, "all", false, "print every event in the range")
+	return cmd
+}
+
+// printEvents prints events as they arrive, at most maxEvents (0: all):
+// JSON Lines with -o json, else one line per event in fixed-width columns,
+// so that a conversation of any size streams without being held in memory.
+func (a *app) printEvents(seq iter.Seq2[api.Event, error], maxEvents int) error {
+	lines := newJSONLines(a.stdout)
+	const textRow = "%-6s  %-26s  %-11s  %-28s  %s\n"
+	if !a.jsonOutput() {
+		if _, err := fmt.Fprintf(a.stdout, textRow, "ID", "TIMESTAMP", "SOURCE", "KIND", "SUMMARY"); err != nil {
+			return err
+		}
+	}
+	n := 0
+	for ev, err := range seq {
+		if err != nil {
+			return err
+		}
+		if a.jsonOutput() {
+			err = lines.write(ev)
+		} else {
+			_, err = fmt.Fprintf(a.stdout, textRow, strconv.Itoa(ev.ID), cell(ev.Timestamp), cell(string(ev.Source)),
+				cell(eventKind(ev)), cell(truncate(eventText(ev), 80)))
+		}
+		if err != nil {
+			return err
+		}
+		if n++; maxEvents > 0 && n >= maxEvents {
+			break
+		}
+	}
+	return nil
+}
+
+// eventKind names an event: its action, or "observation:" and its type.
+func eventKind(ev api.Event) string {
+	if ev.Action != "" {
+		return ev.Action
+	}
+	if ev.Observation != "" {
+		return "observation:" + ev.Observation
+	}
+	return "-"
+}
+
+// eventText is an event's human-readable text: its message, else its
+// content, else a command or path from its args.
+func eventText(ev api.Event) string {
+	for _, s := range []string{ev.Message, ev.Content} {
+		if s != "" {
+			return s
+		}
+	}
+	for _, key := range []string{"content", "command", "path", "thought"} {
+		if s, ok := ev.Args[key].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/openhands-go/openhands-v0/wrapper"
+)
+
+// Exit codes, documented in the command's help and README.
+const (
+	exitOK           = 0
+	exitError        = 1
+	exitUsage        = 2
+	exitNotFound     = 3
+	exitUnauthorized = 4
+	exitNotV0        = 5
+)
+
+// usageError marks an error in how the command was called: a bad flag, a
+// wrong number of arguments, a value out of range. It exits with exitUsage.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+// codedError carries an explicit exit code and the hint printed with it, for
+// failures that are not an *wrapper.APIError (a failed export, a contract
+// run with violations).
+type codedError struct {
+	code int
+	err  error
+	hint string
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// exitCode maps an error to the documented exit code.
+func exitCode(err error) int {
+	var coded *codedError
+	var usage *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &coded):
+		return coded.code
+	case errors.As(err, &usage):
+		return exitUsage
+	case errors.Is(err, wrapper.ErrNotV0), errors.Is(err, wrapper.ErrMaintenance):
+		return exitNotV0
+	case errors.Is(err, wrapper.ErrUnauthorized), errors.Is(err, wrapper.ErrForbidden),
+		errors.Is(err, wrapper.ErrMissingAPIKey):
+		return exitUnauthorized
+	case errors.Is(err, wrapper.ErrNotFound):
+		return exitNotFound
+	case isInputRefusal(err):
+		return exitUsage
+	}
+	return exitError
+}
+
+// isInputRefusal reports whether the SDK refused the input before sending
+// anything (an invalid conversation id, a limit out of range): a usage error.
+func isInputRefusal(err error) bool {
+	var apiErr *wrapper.APIError
+	return errors.Is(err, wrapper.ErrValidation) && errors.As(err, &apiErr) && apiErr.StatusCode == 0
+}
+
+// hint says what to do about an error, or "" when the error says it all.
+// command is the command path, for the usage hint.
+func hint(err error, command string) string {
+	var coded *codedError
+	var usage *usageError
+	var netErr *net.OpError
+	switch {
+	case errors.As(err, &usage):
+		return "see '" + command + " --help'"
+	case errors.As(err, &coded) && coded.hint != "":
+		return coded.hint
+	case errors.Is(err, wrapper.ErrNotV0):
+		return "this host does not serve the V0 API (it answered with the web app's HTML or 405); " +
+			"V0 was removed from app.all-hands.dev on 2026-04-16: point --base-url (OPENHANDS_APP_BASE) " +
+			"at a self-hosted OpenHands server that still serves V0"
+	case errors.Is(err, wrapper.ErrMaintenance):
+		return "the host answered with an HTML maintenance page: try again later, " +
+			"or start the conversation so its runtime host can answer"
+	case errors.Is(err, wrapper.ErrMissingAPIKey):
+		return "pass --api-key or set OPENHANDS_API_KEY; for a self-hosted server set --base-url or OPENHANDS_APP_BASE " +
+			"(V0 was removed from app.all-hands.dev on 2026-04-16)"
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		return "check the credentials: --api-key (OPENHANDS_API_KEY) for the hosted service, " +
+			"--session-api-key (OPENHANDS_SESSION_API_KEY) for a server started with SESSION_API_KEY"
+	case errors.Is(err, wrapper.ErrForbidden):
+		return "the credentials are valid but not allowed to do this"
+	case errors.Is(err, wrapper.ErrNotFound):
+		return "check the id with 'openhands-v0 conversations list'"
+	case errors.Is(err, wrapper.ErrRuntimeUnavailable):
+		return "the conversation is not running: start it with 'openhands-v0 conversations start ID'"
+	case errors.Is(err, wrapper.ErrRateLimited):
+		return "the server is still rate limiting after retries: wait a minute and try again"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out: raise --timeout"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.As(err, &netErr):
+		return "could not reach the server: check --base-url (OPENHANDS_APP_BASE) and that the server is running"
+	case isInputRefusal(err):
+		return "see '" + command + " --help'"
+	}
+	return ""
+}
+
+// errorLine is the one line printed on stderr for a failed command: what
+// failed, the error, and what to do.
+func errorLine(command string, err error) string {
+	var b strings.Builder
+	b.WriteString(command)
+	b.WriteString(": ")
+	b.WriteString(err.Error())
+	if h := hint(err, command); h != "" {
+		b.WriteString("; ")
+		b.WriteString(h)
+	}
+	return oneLine(b.String())
+}
+
+// oneLine folds line breaks and other control characters into spaces, so a
+// server's message cannot break the one-line contract or drive the terminal.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}
