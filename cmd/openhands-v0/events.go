@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"strconv"
 
@@ -60,6 +64,9 @@ in the server's event format.`,
 			if err != nil {
 				return err
 			}
+			if a.jsonOutput() && !reverse {
+				return exportEvents(cmd.Context(), c, args[0], r, maxEvents, a.stdout)
+			}
 			seq := c.Events(cmd.Context(), args[0], r)
 			if reverse {
 				seq = c.EventsReverse(cmd.Context(), args[0], r)
@@ -106,6 +113,38 @@ func (a *app) printEvents(seq iter.Seq2[api.Event, error], maxEvents int) error 
 		}
 	}
 	return nil
+}
+
+// exportEvents writes events oldest first as JSON Lines, each exactly as
+// the server sent it (wrapper.ExportEvents), stopping after maxEvents (0: all).
+func exportEvents(ctx context.Context, c *wrapper.Client, id string, r wrapper.EventRange, maxEvents int, w io.Writer) error {
+	lw := &lineLimitWriter{w: w, left: maxEvents}
+	_, err := c.ExportEvents(ctx, id, lw, r)
+	if errors.Is(err, errEnoughLines) {
+		return nil
+	}
+	return err
+}
+
+// errEnoughLines stops an export once the wanted number of lines is written.
+var errEnoughLines = errors.New("enough events")
+
+// lineLimitWriter passes whole lines through until left reaches zero (0 at
+// the start: no limit). ExportEvents writes one event per Write call.
+type lineLimitWriter struct {
+	w    io.Writer
+	left int
+}
+
+func (l *lineLimitWriter) Write(b []byte) (int, error) {
+	n, err := l.w.Write(b)
+	if err != nil || l.left == 0 {
+		return n, err
+	}
+	if l.left -= bytes.Count(b, []byte("\n")); l.left <= 0 {
+		return n, errEnoughLines
+	}
+	return n, nil
 }
 
 // eventKind names an event: its action, or "observation:" and its type.

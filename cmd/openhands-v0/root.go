@@ -99,6 +99,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized or forbidden,
 	root.AddCommand(
 		a.conversationsCommand(),
 		a.eventsCommand(),
+		a.trajectoryCommand(),
+		a.exportCommand(),
 		a.versionCommand(),
 		a.completionCommand(),
 	)
