@@ -3,32 +3,12 @@ package wrapper
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"unicode/utf8"
 
 	"github.com/openhands-go/openhands-v0/api"
 )
-
-// call sends a request to the app host and decodes its 2xx JSON answer into out.
-func (c *Client) call(ctx context.Context, op string, out any, send func(context.Context) (*http.Response, error)) error {
-	resp, err := send(ctx)
-	if err != nil {
-		return fmt.Errorf("openhands: %s: %w", op, err)
-	}
-	return decodeJSON(op, hostApp, resp, out)
-}
-
-// callConversation sends a conversation-scoped request to the host
-// onConversation chooses and decodes its answer into out. It returns the host.
-func (c *Client) callConversation(ctx context.Context, op, id string, out any, send conversationCall) (string, error) {
-	resp, host, err := c.onConversation(ctx, op, id, send)
-	if err != nil {
-		return host, err
-	}
-	return host, decodeJSON(op, host, resp, out)
-}
 
 // CreateConversation creates a conversation and starts its agent (spec:
 // createConversation, POST /api/conversations). Only the fields set in req
@@ -137,15 +117,13 @@ func (c *Client) StopConversation(ctx context.Context, id string) (*api.Conversa
 func (c *Client) SendMessage(ctx context.Context, id, message string) error {
 	const op = "sendMessage"
 	var out api.SuccessResponse
-	if _, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	host, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.SendMessage(ctx, id, api.AddMessageRequest{Message: message})
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
-	if !out.Success {
-		return &APIError{Operation: op, StatusCode: http.StatusOK, Message: "the server did not add the message: " + out.Error, kinds: []error{ErrUnexpectedResponse}}
-	}
-	return nil
+	return succeeded(op, host, out)
 }
 
 // ListOptions filters and bounds a conversation listing.
