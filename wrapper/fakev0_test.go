@@ -182,7 +182,7 @@ func evAgent(action, model string) map[string]any {
 	ev := map[string]any{"source": "agent", "action": action, "message": "", "args": map[string]any{"thought": ""}}
 	if model != "" {
 		ev["tool_call_metadata"] = map[string]any{"function_name": "execute_bash", "tool_call_id": "toolu_01",
-			"model_response": map[string]any{"id": "chatcmpl-1", "model": model, "object": "chat.completion"},
+			"model_response":          map[string]any{"id": "chatcmpl-1", "model": model, "object": "chat.completion"},
 			"total_calls_in_response": 1}
 	}
 	return ev
