@@ -393,6 +393,8 @@ type ConversationMicroagents struct {
 }
 
 // ConversationResponse The answer of create, start and stop.
+//
+// Example: {"conversation_id":"6b2f5a0c9d3e4f1a8b7c6d5e4f3a2b1c","conversation_status":"STARTING","message":null,"status":"ok"}
 type ConversationResponse struct {
 	ConversationID     string             `json:"conversation_id"`
 	ConversationStatus ConversationStatus `json:"conversation_status,omitempty,omitzero"`
@@ -447,11 +449,15 @@ type CustomSecrets struct {
 }
 
 // DetailError A FastAPI HTTPException, e.g. `{"detail":"Invalid limit"}`.
+//
+// Example: {"detail":"Invalid limit"}
 type DetailError struct {
 	Detail string `json:"detail"`
 }
 
 // ErrorMessage `{"error": "..."}`, sometimes beside the route's own field set to null.
+//
+// Example: {"error":"Runtime not yet initialized"}
 type ErrorMessage struct {
 	Error string `json:"error"`
 }
@@ -564,12 +570,16 @@ type GitDiff struct {
 	Original string `json:"original"`
 }
 
-// HTTPValidationError defines model for HTTPValidationError.
+// HTTPValidationError FastAPI's answer to a request that does not validate (422).
+//
+// Example: {"detail":[{"input":"6b2f5a0c9d3e4f1a8b7c6d5e4f3a2b1c","loc":["body","conversation_id"],"msg":"Extra inputs are not permitted","type":"extra_forbidden"}]}
 type HTTPValidationError struct {
 	Detail []ValidationError `json:"detail,omitempty,omitzero"`
 }
 
 // InitSessionRequest The body of createConversation. Every field is optional; unknown fields are a 422.
+//
+// Example: {"git_provider":"github","initial_user_msg":"Run the login tests and fix the flaky one.","repository":"octo-org/webapp","selected_branch":"main"}
 type InitSessionRequest struct {
 	// ConversationInstructions Extra instructions for the agent, not shown as a message.
 	ConversationInstructions string            `json:"conversation_instructions,omitempty,omitzero"`
@@ -689,6 +699,8 @@ type PaginatedBranchesResponse struct {
 }
 
 // PlainMessage A bare JSON string, as git provider and repository access errors send.
+//
+// Example: Unable to access repo octo-org/private-repo
 type PlainMessage = string
 
 // ProviderToken defines model for ProviderToken.
@@ -702,11 +714,15 @@ type ProviderToken struct {
 type ProviderType string
 
 // ProvidersSetModel The body of startConversation.
+//
+// Example: {"providers_set":["github"]}
 type ProvidersSetModel struct {
 	ProvidersSet []ProviderType `json:"providers_set,omitempty,omitzero"`
 }
 
 // RateLimitError `{"message":"Too many requests"}` (self-hosted) or `{"error":"Rate limit exceeded: ..."}` (hosted).
+//
+// Example: {"error":"Rate limit exceeded: 10 per 1 second"}
 type RateLimitError struct {
 	Error   string `json:"error,omitempty,omitzero"`
 	Message string `json:"message,omitempty,omitzero"`
@@ -762,6 +778,8 @@ type SecretsStore struct {
 }
 
 // ServerConfig The server's public configuration; the hosted service adds keys.
+//
+// Example: {"APP_MODE":"oss","FEATURE_FLAGS":{"ENABLE_BILLING":false,"HIDE_LLM_SETTINGS":false},"GITHUB_CLIENT_ID":"","POSTHOG_CLIENT_KEY":"phc_example"}
 type ServerConfig struct {
 	// APPMODE "oss" or "saas".
 	APPMODE        string          `json:"APP_MODE,omitempty,omitzero"`
@@ -866,6 +884,8 @@ type SkippedFile struct {
 }
 
 // StatusError `{"status":"error", "message", "msg_id"}` or `{"status":"error", "conversation_id"[, "message"]}`.
+//
+// Example: {"message":"Settings not found","msg_id":"CONFIGURATION$SETTINGS_NOT_FOUND","status":"error"}
 type StatusError struct {
 	ConversationID string `json:"conversation_id,omitempty,omitzero"`
 	Message        string `json:"message,omitempty,omitzero"`
@@ -978,30 +998,44 @@ type RepositoryName = string
 type ConversationNotFound = NotFoundError
 
 // ErrorServerError `{"error": "..."}`, sometimes beside the route's own field set to null.
+//
+// Example: {"error":"Runtime not yet initialized"}
 type ErrorServerError = ErrorMessage
 
 // GitServerError defines model for GitServerError.
 type GitServerError = string
 
 // InvalidID A FastAPI HTTPException, e.g. `{"detail":"Invalid limit"}`.
+//
+// Example: {"detail":"Invalid limit"}
 type InvalidID = DetailError
 
 // RateLimited `{"message":"Too many requests"}` (self-hosted) or `{"error":"Rate limit exceeded: ..."}` (hosted).
+//
+// Example: {"error":"Rate limit exceeded: 10 per 1 second"}
 type RateLimited = RateLimitError
 
 // RuntimeServerError `{"error": "..."}`, sometimes beside the route's own field set to null.
+//
+// Example: {"error":"Runtime not yet initialized"}
 type RuntimeServerError = ErrorMessage
 
 // SecretNotFound `{"error": "..."}`, sometimes beside the route's own field set to null.
+//
+// Example: {"error":"Runtime not yet initialized"}
 type SecretNotFound = ErrorMessage
 
 // StatusServerError `{"status":"error", "message", "msg_id"}` or `{"status":"error", "conversation_id"[, "message"]}`.
+//
+// Example: {"message":"Settings not found","msg_id":"CONFIGURATION$SETTINGS_NOT_FOUND","status":"error"}
 type StatusServerError = StatusError
 
 // Unauthorized `{"detail":"Unauthorized"}`, `{"error":"NoCredentialsError"}` or a JSON string.
 type Unauthorized = AuthError
 
-// ValidationFailed defines model for ValidationFailed.
+// ValidationFailed FastAPI's answer to a request that does not validate (422).
+//
+// Example: {"detail":[{"input":"6b2f5a0c9d3e4f1a8b7c6d5e4f3a2b1c","loc":["body","conversation_id"],"msg":"Extra inputs are not permitted","type":"extra_forbidden"}]}
 type ValidationFailed = HTTPValidationError
 
 // ListConversationsParams defines parameters for ListConversations.
