@@ -66,8 +66,9 @@ type ConversationSummary struct {
 //
 // The model is the conversation's llm_model when the server sets it (the
 // event scan is then cancelled), else the newest event naming one within
-// the scan window, else the oldest one beyond that window (the seed had no
-// such fallback). opts set the scan window (default DefaultScanWindow).
+// the scan window, else the oldest one among the first window events that
+// the recent scan did not read (the seed had no such fallback). opts set
+// the scan window (default DefaultScanWindow).
 func (c *Client) Summary(ctx context.Context, id string, opts ...ScanOption) (*ConversationSummary, error) {
 	if err := ValidateConversationID(id); err != nil {
 		return nil, err
