@@ -464,7 +464,7 @@ type ErrorMessage struct {
 
 // Event One event of the stream, as the server serialises it (event_to_dict). An action has `action` and
 // `args`; an observation has `observation`, `content`, `extras` and `cause`. Keys with null values are
-// left out. `args` and `extras` depend on the type and are kept open.
+// left out. `args` and `extras` depend on the type and are kept open. Stored events always have an `id`.
 type Event struct {
 	// Action The action type (message, run, edit, finish, ...).
 	Action string `json:"action,omitempty,omitzero"`
@@ -472,8 +472,8 @@ type Event struct {
 	// Args The action's fields.
 	Args map[string]interface{} `json:"args,omitempty,omitzero"`
 
-	// Cause The id of the action an observation answers.
-	Cause int `json:"cause,omitempty,omitzero"`
+	// Cause The id of the action an observation answers (0 is a valid id).
+	Cause *int `json:"cause,omitempty"`
 
 	// Content The observation's text.
 	Content string `json:"content,omitempty,omitzero"`
@@ -482,7 +482,7 @@ type Event struct {
 	Extras map[string]interface{} `json:"extras,omitempty,omitzero"`
 
 	// ID Contiguous from 0 within a conversation.
-	ID int `json:"id,omitempty,omitzero"`
+	ID int `json:"id"`
 
 	// LlmMetrics Accumulated cost and token use up to this event.
 	LlmMetrics LLMMetrics `json:"llm_metrics,omitempty,omitzero"`
@@ -496,8 +496,8 @@ type Event struct {
 	// Source Who produced an event.
 	Source EventSource `json:"source,omitempty,omitzero"`
 
-	// Success On command and IPython observations.
-	Success bool `json:"success,omitempty,omitzero"`
+	// Success On command and IPython observations (false is meaningful).
+	Success *bool `json:"success,omitempty"`
 
 	// Timeout A hard timeout set on the action, in seconds.
 	Timeout float64 `json:"timeout,omitempty,omitzero"`

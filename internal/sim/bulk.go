@@ -88,7 +88,7 @@ func (b *bulkEvents) event(i int) api.Event {
 	}
 	ev.ID = i
 	if j%2 == 1 {
-		ev.Cause = action
+		ev.Cause = &action
 	}
 	return ev
 }

@@ -113,7 +113,7 @@ func runObservation(at time.Time, command, output string, exitCode int, hostname
 			},
 			"hidden": false,
 		},
-		Success: exitCode == 0, ToolCallMetadata: tc,
+		Success: new(exitCode == 0), ToolCallMetadata: tc,
 	}
 }
 
