@@ -1,0 +1,137 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/openhands-go/openhands-v0/api"
+)
+
+// Environment variables ConfigureLLMFromEnv reads.
+const (
+	EnvLLMModel   = "LLM_MODEL"
+	EnvLLMBaseURL = "LLM_BASE_URL"
+	EnvLLMAPIKey  = "LLM_API_KEY"
+)
+
+// ErrMissingLLMModel is returned by ConfigureLLMFromEnv when LLM_MODEL is not set.
+var ErrMissingLLMModel = errors.New("openhands: LLM_MODEL is not set: name the model to configure, e.g. anthropic/claude-sonnet-4-5")
+
+// GetSettings returns the user's settings (spec: getSettings). Secret
+// values are never returned; LlmAPIKeySet says whether a key is stored.
+// No stored settings yet is an error matching ErrNotFound.
+func (c *Client) GetSettings(ctx context.Context) (*api.SettingsInfo, error) {
+	return fetchPtr[api.SettingsInfo](ctx, c, "getSettings", bare(c.raw.GetSettings))
+}
+
+// StoreSettings stores s as the user's whole settings (spec: storeSettings).
+// The server replaces the stored object: a field left empty here falls back
+// to its default, except llm_model, llm_base_url, llm_api_key,
+// search_api_key and user_consents_to_analytics, which keep their stored
+// values. To change a few fields, use StoreLLMSettings or send the settings
+// GetSettings returned, changed.
+func (c *Client) StoreSettings(ctx context.Context, s api.Settings) error {
+	return c.message(ctx, "storeSettings", func(ctx context.Context) (*http.Response, error) {
+		return c.raw.StoreSettings(ctx, s)
+	})
+}
+
+// LLMSettings are the LLM fields of the user's settings. String and
+// LogValue never show the API key.
+type LLMSettings struct {
+	// Model is the LiteLLM model id, e.g. "anthropic/claude-sonnet-4-5". Required.
+	Model string
+	// BaseURL is the LLM endpoint; empty keeps the stored one.
+	BaseURL string
+	// APIKey is the LLM provider's key; empty keeps the stored one.
+	APIKey string
+}
+
+// String describes the settings without the API key.
+func (s LLMSettings) String() string {
+	out := "model " + s.Model
+	if s.BaseURL != "" {
+		out += ", base URL " + s.BaseURL
+	}
+	if s.APIKey != "" {
+		out += ", API key set"
+	}
+	return out
+}
+
+// LogValue logs the settings without the API key.
+func (s LLMSettings) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("model", s.Model), slog.String("base_url", s.BaseURL), slog.Bool("api_key_set", s.APIKey != ""))
+}
+
+// StoreLLMSettings sets the LLM model, base URL and key and keeps every other
+// setting: it reads the stored settings (getSettings) and stores them back
+// (storeSettings) with the LLM fields changed, because the server replaces
+// the whole object and would reset the rest to defaults. With no stored
+// settings yet it stores the LLM fields alone. Secret values the server
+// never returns (the search and sandbox keys) cannot be carried over; the
+// server keeps a stored search key, not a sandbox key.
+func (c *Client) StoreLLMSettings(ctx context.Context, llm LLMSettings) error {
+	const op = "storeLLMSettings"
+	if strings.TrimSpace(llm.Model) == "" {
+		return inputError(op, "the LLM model is required")
+	}
+	var s api.Settings
+	current, err := c.GetSettings(ctx)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("openhands: %s: reading the current settings: %w", op, err)
+	default:
+		if s, err = settingsToStore(*current); err != nil {
+			return fmt.Errorf("openhands: %s: %w", op, err)
+		}
+	}
+	s.LlmModel = strings.TrimSpace(llm.Model)
+	if llm.BaseURL != "" {
+		s.LlmBaseURL = strings.TrimSpace(llm.BaseURL)
+	}
+	if llm.APIKey != "" {
+		s.LlmAPIKey = strings.TrimSpace(llm.APIKey)
+	}
+	return c.StoreSettings(ctx, s)
+}
+
+// settingsToStore turns settings as read into settings to send back: the
+// same fields, minus what is read-only (the *_set flags) or masked (secret
+// values, which sent back as "**********" would overwrite the real ones).
+func settingsToStore(info api.SettingsInfo) (api.Settings, error) {
+	var s api.Settings
+	b, err := json.Marshal(info)
+	if err == nil {
+		err = json.Unmarshal(b, &s)
+	}
+	if err != nil {
+		return s, fmt.Errorf("copying the settings: %w", err)
+	}
+	s.LlmAPIKey, s.SearchAPIKey, s.SandboxAPIKey = "", "", ""
+	s.SecretsStore = api.SecretsStore{}
+	return s, nil
+}
+
+// ConfigureLLMFromEnv is StoreLLMSettings with LLM_MODEL (required),
+// LLM_BASE_URL and LLM_API_KEY from the environment. It returns what it
+// stored; print it with %v, which hides the key. Without LLM_MODEL it
+// returns ErrMissingLLMModel and stores nothing.
+func (c *Client) ConfigureLLMFromEnv(ctx context.Context) (LLMSettings, error) {
+	llm := LLMSettings{
+		Model:   strings.TrimSpace(os.Getenv(EnvLLMModel)),
+		BaseURL: strings.TrimSpace(os.Getenv(EnvLLMBaseURL)),
+		APIKey:  strings.TrimSpace(os.Getenv(EnvLLMAPIKey)),
+	}
+	if llm.Model == "" {
+		return llm, ErrMissingLLMModel
+	}
+	return llm, c.StoreLLMSettings(ctx, llm)
+}
