@@ -43,9 +43,9 @@ func fetchPtr[T any](ctx context.Context, c *Client, op string, send func(contex
 	return &out, nil
 }
 
-// fetchBare is fetch for a generated call that takes nothing but the context.
-func fetchBare[T any](ctx context.Context, c *Client, op string, send func(context.Context, ...api.RequestEditorFn) (*http.Response, error)) (T, error) {
-	return fetch[T](ctx, c, op, func(ctx context.Context) (*http.Response, error) { return send(ctx) })
+// bare adapts a generated call that takes nothing but the context.
+func bare(send func(context.Context, ...api.RequestEditorFn) (*http.Response, error)) func(context.Context) (*http.Response, error) {
+	return func(ctx context.Context) (*http.Response, error) { return send(ctx) }
 }
 
 // fetchConversation is callConversation for an answer of type T.
@@ -53,6 +53,13 @@ func fetchConversation[T any](ctx context.Context, c *Client, op, id string, sen
 	var out T
 	_, err := c.callConversation(ctx, op, id, &out, send)
 	return out, err
+}
+
+// message sends a call whose success answer is {"message": ...} and
+// reports only whether it succeeded.
+func (c *Client) message(ctx context.Context, op string, send func(context.Context) (*http.Response, error)) error {
+	_, err := fetch[api.MessageResponse](ctx, c, op, send)
+	return err
 }
 
 // succeeded turns a 2xx {"success": false, "error"} into an error.

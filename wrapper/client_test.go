@@ -112,9 +112,9 @@ func TestOptionsRejectBadInput(t *testing.T) {
 
 func TestClientAccessors(t *testing.T) {
 	s := newStub(t, convOK, WithUserAgent("my-tool/1.0"))
-	resp, err := s.c.API().GetConversationWithResponse(context.Background(), stubConvID)
+	resp, err := s.c.API().AliveWithResponse(context.Background())
 	if err != nil || resp.StatusCode() != 200 {
-		t.Fatalf("API().GetConversationWithResponse: %v, %v", resp, err)
+		t.Fatalf("API().AliveWithResponse: %v, %v", resp, err)
 	}
 	h := s.requests()[0].Header
 	if h.Get("User-Agent") != "my-tool/1.0" || h.Get("Authorization") != "Bearer "+stubAPIKey {

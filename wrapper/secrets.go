@@ -1,0 +1,57 @@
+package wrapper
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/openhands-go/openhands-v0/api"
+)
+
+// ListSecrets returns the names and descriptions of the user's custom
+// secrets, never their values (spec: listSecrets).
+func (c *Client) ListSecrets(ctx context.Context) ([]api.CustomSecretInfo, error) {
+	out, err := fetch[api.CustomSecrets](ctx, c, "listSecrets", bare(c.raw.ListSecrets))
+	return out.CustomSecrets, err
+}
+
+// CreateSecret stores a custom secret (spec: createSecret). A name in use
+// is an error matching ErrValidation (the server's 400).
+func (c *Client) CreateSecret(ctx context.Context, s api.CustomSecretCreate) error {
+	const op = "createSecret"
+	if strings.TrimSpace(s.Name) == "" {
+		return inputError(op, "a secret name is required")
+	}
+	return c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.CreateSecret(ctx, s) })
+}
+
+// UpdateSecret renames or re-describes the secret called name; its value is
+// kept (spec: updateSecret).
+func (c *Client) UpdateSecret(ctx context.Context, name string, s api.CustomSecretUpdate) error {
+	const op = "updateSecret"
+	if strings.TrimSpace(name) == "" || strings.TrimSpace(s.Name) == "" {
+		return inputError(op, "the secret's current and new names are required")
+	}
+	return c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.UpdateSecret(ctx, name, s) })
+}
+
+// DeleteSecret deletes the secret called name (spec: deleteSecret).
+func (c *Client) DeleteSecret(ctx context.Context, name string) error {
+	const op = "deleteSecret"
+	if strings.TrimSpace(name) == "" {
+		return inputError(op, "a secret name is required")
+	}
+	return c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.DeleteSecret(ctx, name) })
+}
+
+// AddGitProviders stores git provider tokens and MCP settings (spec:
+// addGitProviders). A token the provider rejects is ErrUnauthorized.
+func (c *Client) AddGitProviders(ctx context.Context, p api.POSTProviderModel) error {
+	return c.message(ctx, "addGitProviders", func(ctx context.Context) (*http.Response, error) { return c.raw.AddGitProviders(ctx, p) })
+}
+
+// UnsetProviderTokens forgets the stored git provider tokens (spec:
+// unsetProviderTokens).
+func (c *Client) UnsetProviderTokens(ctx context.Context) error {
+	return c.message(ctx, "unsetProviderTokens", bare(c.raw.UnsetProviderTokens))
+}
