@@ -47,7 +47,8 @@ var (
 type APIError struct {
 	// Operation is the spec's operationId, e.g. "getConversation".
 	Operation string
-	// Host says which host answered: "app" or "runtime".
+	// Host says which host answered: "app", "runtime" or, for
+	// PostGitHubComment, "github".
 	Host string
 	// StatusCode is the HTTP status.
 	StatusCode int
