@@ -14,8 +14,9 @@ import (
 )
 
 // rawEventPage is a getEvents answer with each event kept as the server
-// wrote it. Re-encoding api.Event would lose keys whose value is the zero
-// value (an "id" or "cause" of 0, "success": false).
+// wrote it. Re-encoding api.Event would change the events: keys the spec
+// does not model are dropped, and empty values the server does send
+// ("message": "", "content": "") are left out.
 type rawEventPage struct {
 	Events  []json.RawMessage `json:"events"`
 	HasMore bool              `json:"has_more"`

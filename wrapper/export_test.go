@@ -14,11 +14,13 @@ import (
 	"testing"
 )
 
-// exportEvents is 250 events whose zero values a typed re-encoding would
-// drop: id 0, cause 0, success false.
+// exportEvents is 250 events with values a typed re-encoding could change:
+// id 0, cause 0, success false, an empty message, a key the spec does not
+// model.
 func exportEvents() []map[string]any {
 	events := []map[string]any{evUser("go"), {"source": "environment", "observation": "run", "content": "exit 1",
-		"cause": 0, "success": false, "extras": map[string]any{"metadata": map[string]any{"exit_code": 1}}}}
+		"message": "", "cause": 0, "success": false, "x_future_key": 1,
+		"extras": map[string]any{"metadata": map[string]any{"exit_code": 1}}}}
 	return append(events, evFiller(248)...)
 }
 
@@ -39,7 +41,7 @@ func TestExportEventsWritesEveryEventAsSent(t *testing.T) {
 			t.Fatalf("line %d = %s, want the server's bytes %s", i, line, f.events[i])
 		}
 	}
-	for _, kept := range []string{`"id":0`, `"cause":0`, `"success":false`} {
+	for _, kept := range []string{`"id":0`, `"cause":0`, `"success":false`, `"message":""`, `"x_future_key":1`} {
 		if !strings.Contains(lines[0]+lines[1], kept) {
 			t.Errorf("the export lost %s", kept)
 		}
