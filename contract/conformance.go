@@ -1,0 +1,139 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/openhands-go/openhands-v0/spec"
+)
+
+// Exchange is what the harness keeps of one request and its response: the
+// operation, status and what the validator said, never a body or header.
+type Exchange struct {
+	// Scenario is the scenario whose call made the exchange.
+	Scenario string `json:"scenario"`
+	// Operation is the spec's operationId ("" when the route is not in the spec).
+	Operation string `json:"operation,omitempty"`
+	// Method and Path are the request's (the path as sent).
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// Status is the response's status (0 when no response came).
+	Status int `json:"status"`
+	// ContentType is the response's Content-Type.
+	ContentType string `json:"content_type,omitempty"`
+	// Violations are the ways the exchange broke the spec.
+	Violations []Violation `json:"violations,omitempty"`
+	// Undeclared lists, as JSON pointers, response fields the spec does not
+	// declare: drift, not a failure.
+	Undeclared []string `json:"undeclared,omitempty"`
+	// Error is the transport's error when no response came (in replay: the
+	// request is not in the cassette).
+	Error string `json:"error,omitempty"`
+}
+
+// conformance is the validating transport: it sends each request on, reads
+// the whole response (handing the caller an identical copy), checks the
+// exchange against the spec and keeps the result.
+type conformance struct {
+	next      http.RoundTripper
+	validator *spec.Validator
+	scenario  string
+	expect    []Expectation
+	secrets   []string
+
+	mu        sync.Mutex
+	exchanges []Exchange
+}
+
+func newConformance(next http.RoundTripper, v *spec.Validator, sc Scenario, secrets []string) *conformance {
+	return &conformance{next: next, validator: v, scenario: sc.Name, expect: sc.Expect, secrets: secrets}
+}
+
+// RoundTrip implements http.RoundTripper.
+func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
+	reqBody, err := readBody(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.next.RoundTrip(req)
+	if err != nil {
+		c.add(Exchange{Scenario: c.scenario, Method: req.Method, Path: ScrubText(req.URL.Path, c.secrets),
+			Error: ScrubText(err.Error(), c.secrets)})
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	c.add(c.check(req.Context(), req, reqBody, resp, body))
+	return resp, nil
+}
+
+// check validates one exchange. Messages pass through the scrubber: the
+// validator leaves values out, but a path or a server's text may carry one.
+func (c *conformance) check(ctx context.Context, req *http.Request, reqBody []byte, resp *http.Response, body []byte) Exchange {
+	if reqBody == nil {
+		reqBody = []byte{}
+	}
+	res := c.validator.Validate(ctx, spec.Exchange{Request: specRequest(req), RequestBody: reqBody,
+		StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
+	x := Exchange{
+		Scenario:    c.scenario,
+		Operation:   res.OperationID,
+		Method:      req.Method,
+		Path:        ScrubText(req.URL.Path, c.secrets),
+		Status:      resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Undeclared:  slices.Clone(res.Undeclared),
+	}
+	add := func(kind ViolationKind, msgs []string) {
+		for _, m := range msgs {
+			v := Violation{Scenario: c.scenario, Kind: kind, Operation: res.OperationID, Method: x.Method,
+				Path: x.Path, Status: x.Status, Message: ScrubText(m, c.secrets)}
+			v.Expected = slices.ContainsFunc(c.expect, func(e Expectation) bool { return e.matches(v) })
+			x.Violations = append(x.Violations, v)
+		}
+	}
+	if !res.RouteFound {
+		add(KindRoute, res.RequestViolations)
+	} else {
+		add(KindRequest, res.RequestViolations)
+	}
+	add(KindResponse, res.ResponseViolations)
+	return x
+}
+
+func (c *conformance) add(x Exchange) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.exchanges = append(c.exchanges, x)
+}
+
+// results returns the exchanges seen so far, in order.
+func (c *conformance) results() []Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.exchanges)
+}
+
+// specRequest is the request as the spec's routes see it. A runtime host may
+// serve the API below a base path (the conversation's url without its
+// /api/conversations/{id}: /runtime/<id> on the simulator, /runtime on a
+// path-routed hosted runtime), so whatever comes before /api/ is dropped.
+func specRequest(req *http.Request) *http.Request {
+	i := strings.Index(req.URL.Path, "/api/")
+	if i <= 0 {
+		return req
+	}
+	out := req.Clone(req.Context())
+	out.URL.Path = req.URL.Path[i:]
+	out.URL.RawPath = ""
+	return out
+}

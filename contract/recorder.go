@@ -1,0 +1,113 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+
+	"gopkg.in/dnaeon/go-vcr.v3/cassette"
+	"gopkg.in/dnaeon/go-vcr.v3/recorder"
+)
+
+// ErrNetworkInReplay is what a replaying recorder's transport answers if
+// anything ever tries to reach the network through it.
+var ErrNetworkInReplay = errors.New("contract: replay never uses the network")
+
+// volatileHeaders change from one recording to the next without meaning
+// anything for the contract; they are dropped from saved cassettes.
+var volatileHeaders = []string{"Date", "User-Agent", "X-Request-Id", "Cf-Ray", "Age"}
+
+type noNetwork struct{}
+
+func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) { return nil, ErrNetworkInReplay }
+
+// secretSet gathers the secrets of a recording: the credentials it was given
+// and every secret an interaction revealed (a session key in a response),
+// so that each is removed from every interaction of the cassette.
+type secretSet struct {
+	mu     sync.Mutex
+	values []string
+}
+
+func newSecretSet(known []string) *secretSet {
+	s := &secretSet{}
+	s.add(known...)
+	return s
+}
+
+func (s *secretSet) add(values ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range values {
+		if v != "" && !slices.Contains(s.values, v) {
+			s.values = append(s.values, v)
+		}
+	}
+}
+
+func (s *secretSet) list() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.values)
+}
+
+// newReplayer opens a scenario's cassette for replay: ModeReplayOnly (a
+// missing cassette is an error here; a request it does not hold is an error
+// at the call), no simulated latency, the host-blind Matcher, and a real
+// transport that refuses to be used.
+func newReplayer(dir, scenario string, secrets []string) (*recorder.Recorder, error) {
+	rec, err := recorder.NewWithOptions(&recorder.Options{
+		CassetteName:       cassetteName(dir, scenario),
+		Mode:               recorder.ModeReplayOnly,
+		RealTransport:      noNetwork{},
+		SkipRequestLatency: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("contract: scenario %s: %w (record it with `make record`)", scenario, err)
+	}
+	rec.SetMatcher(Matcher(secrets...))
+	rec.SetReplayableInteractions(false)
+	return rec, nil
+}
+
+// newRecording opens a scenario's cassette for recording through real: the
+// cassette is rewritten from scratch. Each captured interaction's secrets
+// are noted; when the recorder stops, every interaction is scrubbed of all
+// of them (on copies: the maps the caller holds are not touched), its
+// volatile headers are dropped and its duration zeroed, so two recordings of
+// the same exchanges give the same bytes.
+func newRecording(dir, scenario string, real http.RoundTripper, known []string) (*recorder.Recorder, error) {
+	rec, err := recorder.NewWithOptions(&recorder.Options{
+		CassetteName:       cassetteName(dir, scenario),
+		Mode:               recorder.ModeRecordOnly,
+		RealTransport:      real,
+		SkipRequestLatency: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("contract: scenario %s: %w", scenario, err)
+	}
+	secrets := newSecretSet(known)
+	rec.SetMatcher(Matcher(known...))
+	rec.AddHook(func(i *cassette.Interaction) error {
+		secrets.add(SecretsIn(*i)...)
+		return nil
+	}, recorder.AfterCaptureHook)
+	rec.AddHook(func(i *cassette.Interaction) error {
+		*i = normalize(Scrub(*i, secrets.list()...))
+		return nil
+	}, recorder.BeforeSaveHook)
+	return rec, nil
+}
+
+// normalize drops what varies between two recordings of the same exchange:
+// volatile headers and the duration. Scrub has already cloned the header maps.
+func normalize(i cassette.Interaction) cassette.Interaction {
+	for _, h := range volatileHeaders {
+		i.Request.Headers.Del(h)
+		i.Response.Headers.Del(h)
+	}
+	i.Response.Duration = 0
+	return i
+}

@@ -1,0 +1,198 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable prints the report as aligned text: one line per operation,
+// then the scenarios, the unexpected violations, and the verdict.
+func (r *Report) WriteTable(w io.Writer) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "Contract report (%s: %s)\n\n", r.Mode, r.Target)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "OPERATION\tMETHOD\tPATH\tSTATUSES\tSCENARIOS\tVIOLATIONS\tUNDECLARED\tRESULT")
+	for _, op := range r.Operations {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", op.Operation, op.Method, op.Path, statuses(op.Statuses),
+			len(op.Scenarios), violationCount(op), len(op.Undeclared), op.Result)
+	}
+	tw.Flush()
+
+	b.WriteString("\n")
+	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCENARIO\tWRITES\tEXCHANGES\tOUTCOME\tNOTE")
+	for _, s := range r.Scenarios {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Name, yesNo(s.Writes), s.Exchanges, s.Outcome, s.Reason)
+	}
+	tw.Flush()
+
+	if vs := r.unexpected(); len(vs) > 0 {
+		b.WriteString("\nUnexpected violations:\n")
+		for _, v := range vs {
+			fmt.Fprintf(&b, "  [%s] %s\n", v.Scenario, v)
+		}
+	}
+	if drift := r.undeclared(); len(drift) > 0 {
+		b.WriteString("\nUndeclared response fields (drift):\n")
+		for _, d := range drift {
+			fmt.Fprintf(&b, "  %s\n", d)
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", r.Verdict)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteMarkdown writes the report as Markdown: the verdict, a table of
+// operations, a table of scenarios, and the details of every violation and
+// undeclared field.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	var b bytes.Buffer
+	b.WriteString("# Contract report\n\n")
+	fmt.Fprintf(&b, "Mode: **%s**, target: `%s`%s.\n\n", r.Mode, r.Target, map[bool]string{true: ", cassettes rewritten", false: ""}[r.Recorded])
+	fmt.Fprintf(&b, "**%s**\n\n", mdEscape(r.Verdict))
+	b.WriteString("## Operations\n\n")
+	b.WriteString("| Operation | Route | Statuses seen | Scenarios | Violations | Undeclared fields | Result |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	for _, op := range r.Operations {
+		route := "`" + op.Method + " " + op.Path + "`"
+		if op.Deprecated {
+			route += " (deprecated)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", op.Operation, route, statuses(op.Statuses),
+			mdEscape(strings.Join(op.Scenarios, ", ")), violationCount(op), mdEscape(strings.Join(op.Undeclared, ", ")), op.Result)
+	}
+	b.WriteString("\n## Scenarios\n\n| Scenario | Writes | Exchanges | Outcome | Description | Notes |\n|---|---|---|---|---|---|\n")
+	for _, s := range r.Scenarios {
+		note := s.Reason
+		if len(s.Notes) > 0 {
+			note = strings.TrimSpace(note + " " + strings.Join(s.Notes, "; "))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", s.Name, yesNo(s.Writes), s.Exchanges, s.Outcome,
+			mdEscape(s.Description), mdEscape(note))
+	}
+	if vs := r.unexpected(); len(vs) > 0 {
+		b.WriteString("\n## Unexpected violations\n\n")
+		for _, v := range vs {
+			fmt.Fprintf(&b, "- `%s`: %s\n", v.Scenario, mdEscape(v.String()))
+		}
+	}
+	var expected []Violation
+	for _, op := range r.Operations {
+		expected = append(expected, op.Expected...)
+	}
+	for _, x := range r.UnknownRoutes {
+		for _, v := range x.Violations {
+			if v.Expected {
+				expected = append(expected, v)
+			}
+		}
+	}
+	if len(expected) > 0 {
+		b.WriteString("\n## Expected violations\n\nViolations the scenarios cause on purpose (a host without V0, requests the server must refuse).\n\n")
+		for _, v := range expected {
+			fmt.Fprintf(&b, "- `%s`: %s\n", v.Scenario, mdEscape(v.String()))
+		}
+	}
+	if drift := r.undeclared(); len(drift) > 0 {
+		b.WriteString("\n## Undeclared response fields (drift)\n\n")
+		for _, d := range drift {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(d))
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// save writes the report to the paths given ("" skips that format).
+func (r *Report) save(markdownPath, jsonPath string) error {
+	write := func(path string, render func(io.Writer) error) error {
+		if path == "" {
+			return nil
+		}
+		var b bytes.Buffer
+		if err := render(&b); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("contract: write the report: %w", err)
+		}
+		return nil
+	}
+	if err := write(markdownPath, r.WriteMarkdown); err != nil {
+		return err
+	}
+	return write(jsonPath, r.WriteJSON)
+}
+
+// unexpected lists every unexpected violation, operations first.
+func (r *Report) unexpected() []Violation {
+	var out []Violation
+	for _, op := range r.Operations {
+		out = append(out, op.Violations...)
+	}
+	for _, x := range r.UnknownRoutes {
+		for _, v := range x.Violations {
+			if !v.Expected {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// undeclared lists "operation: field" for every undeclared field.
+func (r *Report) undeclared() []string {
+	var out []string
+	for _, op := range r.Operations {
+		for _, f := range op.Undeclared {
+			out = append(out, op.Operation+": "+f)
+		}
+	}
+	return out
+}
+
+func statuses(s []int) string {
+	if len(s) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+// violationCount is "n" unexpected, plus "(+m expected)".
+func violationCount(op OperationResult) string {
+	out := strconv.Itoa(len(op.Violations))
+	if len(op.Expected) > 0 {
+		out += fmt.Sprintf(" (+%d expected)", len(op.Expected))
+	}
+	return out
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// mdEscape keeps text inside a Markdown table cell.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}

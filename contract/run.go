@@ -1,0 +1,412 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/dnaeon/go-vcr.v3/cassette"
+	"gopkg.in/dnaeon/go-vcr.v3/recorder"
+
+	"github.com/openhands-go/openhands-v0/spec"
+	"github.com/openhands-go/openhands-v0/wrapper"
+)
+
+// Mode says where a run's exchanges come from.
+type Mode string
+
+// The run modes.
+const (
+	// ModeReplay replays the cassettes, offline (the default).
+	ModeReplay Mode = "replay"
+	// ModeLive runs the scenarios against a live server (RunOptions.BaseURL).
+	ModeLive Mode = "live"
+	// ModeSimulator runs the scenarios against a fresh in-process simulator
+	// each, on loopback; with Record it rewrites the cassettes.
+	ModeSimulator Mode = "simulator"
+)
+
+// RunOptions configures Run.
+type RunOptions struct {
+	// Mode is where the exchanges come from (default ModeReplay).
+	Mode Mode
+	// CassetteDir is the cassettes folder (default DefaultCassetteDir).
+	CassetteDir string
+	// Scenarios restricts the run to these scenario names (default all).
+	// Coverage of every operation is only required of a full run.
+	Scenarios []string
+
+	// BaseURL is the live server's app host (ModeLive), e.g. OPENHANDS_APP_BASE.
+	BaseURL string
+	// APIKey is the live server's bearer API key, if it wants one.
+	APIKey string
+	// SessionAPIKey is the live server's X-Session-API-Key, if it wants one.
+	SessionAPIKey string
+	// AllowWrites lets a live run make the scenarios that create, start,
+	// change or delete (they clean up after themselves).
+	AllowWrites bool
+	// HTTPClient's transport carries a live run's requests (default
+	// http.DefaultTransport).
+	HTTPClient *http.Client
+
+	// Record rewrites the cassettes of the scenarios run, scrubbed (ModeLive
+	// or ModeSimulator), and cassettes/README.md.
+	Record bool
+
+	// ScenarioTimeout bounds each scenario (default 1 minute; 15 minutes live).
+	ScenarioTimeout time.Duration
+	// PollInterval is how often a live run polls a conversation it waits
+	// for (default 3 seconds; replay and the simulator do not wait).
+	PollInterval time.Duration
+	// WaitTimeout bounds a live run's wait for a conversation to stop
+	// (default 10 minutes).
+	WaitTimeout time.Duration
+
+	// ReportMarkdown and ReportJSON, when set, are where the report is
+	// written (the directory must exist).
+	ReportMarkdown string
+	ReportJSON     string
+	// Logger receives the SDK's debug lines (default none).
+	Logger *slog.Logger
+	// Now is the clock for the dates of live recordings (default time.Now).
+	Now func() time.Time
+}
+
+// replayBaseURL is the app host replays and simulator runs address; replays
+// match without the host, and simulator runs dial the loopback simulator
+// whatever the host, so cassettes name this stable, reserved host.
+const replayBaseURL = "http://openhands.sim.test"
+
+func (o RunOptions) withDefaults() (RunOptions, error) {
+	if o.Mode == "" {
+		o.Mode = ModeReplay
+	}
+	switch o.Mode {
+	case ModeReplay:
+		if o.Record {
+			return o, errors.New("contract: Record needs ModeLive or ModeSimulator: a replay has nothing to record")
+		}
+	case ModeLive:
+		u, err := url.Parse(strings.TrimSpace(o.BaseURL))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return o, fmt.Errorf("contract: a live run needs the server's base URL (OPENHANDS_APP_BASE), an absolute http(s) URL, got %q", o.BaseURL)
+		}
+	case ModeSimulator:
+	default:
+		return o, fmt.Errorf("contract: unknown mode %q (want replay, live or simulator)", o.Mode)
+	}
+	if o.CassetteDir == "" && (o.Mode == ModeReplay || o.Record) {
+		dir, err := DefaultCassetteDir()
+		if err != nil {
+			return o, err
+		}
+		o.CassetteDir = dir
+	}
+	if o.ScenarioTimeout <= 0 {
+		o.ScenarioTimeout = time.Minute
+		if o.Mode == ModeLive {
+			o.ScenarioTimeout = 15 * time.Minute
+		}
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 3 * time.Second
+	}
+	if o.WaitTimeout <= 0 {
+		o.WaitTimeout = 10 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o, nil
+}
+
+// Run runs the scenarios (all, or opts.Scenarios) in the chosen mode, checks
+// every exchange against the spec and returns the report; with
+// opts.ReportMarkdown or opts.ReportJSON it also writes it there. The error
+// is for a run that could not be made (bad options, an unknown scenario, the
+// spec not loading, a report not written); scenarios that fail and
+// violations are in the report (Report.Pass).
+func Run(ctx context.Context, opts RunOptions) (*Report, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	scenarios, err := selectScenarios(opts.Scenarios)
+	if err != nil {
+		return nil, err
+	}
+	validator, err := spec.NewValidator(ctx)
+	if err != nil {
+		return nil, err
+	}
+	runs := make([]scenarioRun, 0, len(scenarios))
+	for _, sc := range scenarios {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		runs = append(runs, runScenario(ctx, validator, sc, opts))
+	}
+	report := buildReport(validator.Operations(), runs, opts)
+	if opts.Record {
+		if err := WriteCassetteIndex(opts.CassetteDir, opts.Now()); err != nil {
+			return report, err
+		}
+	}
+	if err := report.save(opts.ReportMarkdown, opts.ReportJSON); err != nil {
+		return report, err
+	}
+	return report, nil
+}
+
+// Record regenerates every cassette (or those named) in dir from the
+// simulator, deterministically, and rewrites dir/README.md: `make record`.
+func Record(ctx context.Context, dir string, scenarios ...string) (*Report, error) {
+	return Run(ctx, RunOptions{Mode: ModeSimulator, Record: true, CassetteDir: dir, Scenarios: scenarios})
+}
+
+// selectScenarios returns the scenarios named, in the order of Scenarios(),
+// or all of them.
+func selectScenarios(names []string) ([]Scenario, error) {
+	all := Scenarios()
+	if len(names) == 0 {
+		return all, nil
+	}
+	var out []Scenario
+	for _, sc := range all {
+		if slices.Contains(names, sc.Name) {
+			out = append(out, sc)
+		}
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(all, func(sc Scenario) bool { return sc.Name == n }) {
+			return nil, fmt.Errorf("contract: no scenario %q (see contract.Scenarios)", n)
+		}
+	}
+	return out, nil
+}
+
+// Outcome is how a scenario ended.
+type Outcome string
+
+// The outcomes.
+const (
+	OutcomePassed  Outcome = "passed"
+	OutcomeFailed  Outcome = "failed"
+	OutcomeSkipped Outcome = "skipped"
+)
+
+// scenarioRun is one scenario's result before it goes into the report.
+type scenarioRun struct {
+	scenario  Scenario
+	outcome   Outcome
+	reason    string
+	notes     []string
+	exchanges []Exchange
+}
+
+// harness is what a scenario runs through: the target's base URL and
+// credentials, the transport under the validator, and what to do at the end.
+type harness struct {
+	baseURL       string
+	apiKey        string
+	sessionAPIKey string
+	transport     http.RoundTripper
+	retry         wrapper.RetryPolicy
+	pollEvery     time.Duration
+	waitFor       time.Duration
+	secrets       []string
+	// finish stops the recorder (saving a recording) and the simulator; it
+	// returns an error for a replay that left recorded interactions unused.
+	finish func(passed bool) error
+}
+
+// runScenario runs one scenario in the chosen mode and collects its exchanges.
+func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOptions) scenarioRun {
+	run := scenarioRun{scenario: sc}
+	if opts.Mode == ModeLive && sc.SimOnly {
+		run.outcome, run.reason = OutcomeSkipped, "needs a server behaviour only the simulator provides (replayed from its cassette instead)"
+		return run
+	}
+	if opts.Mode == ModeLive && sc.Writes && !opts.AllowWrites {
+		run.outcome, run.reason = OutcomeSkipped, "creates, changes or deletes data: run with writes allowed"
+		return run
+	}
+	h, err := newHarness(sc, opts)
+	if err != nil {
+		run.outcome, run.reason = OutcomeFailed, err.Error()
+		return run
+	}
+	conf := newConformance(h.transport, v, sc, h.secrets)
+	base := []wrapper.Option{
+		wrapper.WithBaseURL(h.baseURL),
+		wrapper.WithAPIKey(h.apiKey),
+		wrapper.WithSessionAPIKey(h.sessionAPIKey),
+		wrapper.WithTransport(conf),
+		wrapper.WithRetry(h.retry),
+	}
+	if opts.Logger != nil {
+		base = append(base, wrapper.WithLogger(opts.Logger))
+	}
+	newClient := func(extra ...wrapper.Option) (*wrapper.Client, error) {
+		return wrapper.New(append(slices.Clone(base), extra...)...)
+	}
+	client, err := newClient()
+	if err != nil {
+		_ = h.finish(false)
+		run.outcome, run.reason = OutcomeFailed, err.Error()
+		return run
+	}
+	s := &Session{Client: client, name: sc.Name, mode: opts.Mode, allowWrites: opts.AllowWrites,
+		newClient: newClient, pollEvery: h.pollEvery, waitFor: h.waitFor}
+
+	sctx, cancel := context.WithTimeout(ctx, opts.ScenarioTimeout)
+	runErr := runSafely(sctx, sc, s)
+	cancel()
+	errs := []error{runErr}
+	errs = append(errs, s.runCleanups(ctx, min(opts.ScenarioTimeout, 2*time.Minute))...)
+	finishErr := h.finish(runErr == nil)
+	errs = append(errs, finishErr)
+
+	run.exchanges = conf.results()
+	run.notes = s.notes
+	switch err := errors.Join(errs...); {
+	case errors.Is(runErr, ErrSkipped) && err == runErr:
+		run.outcome, run.reason = OutcomeSkipped, strings.TrimPrefix(runErr.Error(), ErrSkipped.Error()+": ")
+	case err != nil:
+		run.outcome, run.reason = OutcomeFailed, ScrubText(oneLine(err.Error()), h.secrets)
+	default:
+		run.outcome = OutcomePassed
+		if missing := unseenExpectations(sc, run.exchanges); len(missing) > 0 {
+			run.outcome, run.reason = OutcomeFailed, "expected violation did not happen: "+strings.Join(missing, "; ")
+		}
+	}
+	return run
+}
+
+// runSafely runs the scenario, turning a panic in it into an error.
+func runSafely(ctx context.Context, sc Scenario, s *Session) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("scenario %s panicked: %v", sc.Name, r)
+		}
+	}()
+	return sc.Run(ctx, s)
+}
+
+// unseenExpectations lists the expectations of a scenario no violation met.
+func unseenExpectations(sc Scenario, exchanges []Exchange) []string {
+	var missing []string
+	for _, e := range sc.Expect {
+		seen := false
+		for _, x := range exchanges {
+			if slices.ContainsFunc(x.Violations, e.matches) {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			missing = append(missing, fmt.Sprintf("%s violation on %s (%s)", e.Kind, cmpOr(e.Operation, "any operation"), e.Why))
+		}
+	}
+	return missing
+}
+
+func cmpOr(s, dflt string) string {
+	if s == "" {
+		return dflt
+	}
+	return s
+}
+
+// replayRetry is the SDK's default retry policy with every wait removed: a
+// replay or simulator run retries exactly as a live one does, at once.
+func replayRetry() wrapper.RetryPolicy {
+	p := wrapper.DefaultRetryPolicy()
+	p.MinBackoff, p.MaxBackoff, p.MaxRetryAfter = 0, 0, 0
+	return p
+}
+
+// newHarness prepares the transport and credentials of one scenario.
+func newHarness(sc Scenario, opts RunOptions) (*harness, error) {
+	switch opts.Mode {
+	case ModeReplay:
+		return replayHarness(sc, opts)
+	case ModeSimulator:
+		return simulatorHarness(sc, opts)
+	default:
+		return liveHarness(sc, opts)
+	}
+}
+
+func replayHarness(sc Scenario, opts RunOptions) (*harness, error) {
+	apiKey, sessionKey := recordingCredentials(sc.Sim)
+	secrets := append([]string{recordAPIKey, recordSessionAPIKey}, scenarioSecrets...)
+	rec, err := newReplayer(opts.CassetteDir, sc.Name, secrets)
+	if err != nil {
+		return nil, err
+	}
+	replayed := 0
+	rec.AddHook(func(*cassette.Interaction) error { replayed++; return nil }, recorder.BeforeResponseReplayHook)
+	return &harness{
+		baseURL: replayBaseURL, apiKey: apiKey, sessionAPIKey: sessionKey,
+		transport: rec, retry: replayRetry(), pollEvery: time.Millisecond, waitFor: time.Minute, secrets: secrets,
+		finish: func(passed bool) error {
+			if err := rec.Stop(); err != nil {
+				return err
+			}
+			c, err := cassette.Load(cassetteName(opts.CassetteDir, sc.Name))
+			if err != nil {
+				return err
+			}
+			if passed && replayed < len(c.Interactions) {
+				return fmt.Errorf("the scenario made %d requests but its cassette holds %d: the scenario changed since it was recorded (re-record with `make record`)",
+					replayed, len(c.Interactions))
+			}
+			return nil
+		},
+	}, nil
+}
+
+func liveHarness(sc Scenario, opts RunOptions) (*harness, error) {
+	real := http.DefaultTransport
+	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
+		real = opts.HTTPClient.Transport
+	}
+	secrets := append([]string{opts.APIKey, opts.SessionAPIKey}, scenarioSecrets...)
+	h := &harness{
+		baseURL: strings.TrimRight(strings.TrimSpace(opts.BaseURL), "/"), apiKey: opts.APIKey, sessionAPIKey: opts.SessionAPIKey,
+		transport: real, retry: wrapper.DefaultRetryPolicy(), pollEvery: opts.PollInterval, waitFor: opts.WaitTimeout,
+		secrets: secrets, finish: func(bool) error { return nil },
+	}
+	if !opts.Record {
+		return h, nil
+	}
+	rec, err := newRecording(opts.CassetteDir, sc.Name, real, secrets)
+	if err != nil {
+		return nil, err
+	}
+	h.transport = rec
+	origin := fmt.Sprintf("a live server at %s on %s (UTC)", hostOf(h.baseURL), opts.Now().UTC().Format(time.DateOnly))
+	h.finish = func(bool) error {
+		if err := rec.Stop(); err != nil {
+			return err
+		}
+		return stampOrigin(CassettePath(opts.CassetteDir, sc.Name), sc.Name, sc.Description, origin)
+	}
+	return h, nil
+}
+
+// hostOf is a base URL's scheme and host, without any path, user or query.
+func hostOf(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Scheme + "://" + u.Host
+}

@@ -1,0 +1,124 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/wrapper"
+)
+
+// Scenarios returns every scenario, in the order a run makes them. Together
+// they call every operation of the spec with a success status, and the
+// error paths users meet.
+func Scenarios() []Scenario {
+	return []Scenario{
+		healthScenario(),
+		optionsScenario(),
+		gitUserScenario(),
+		listingScenario(),
+		readingScenario(),
+		runtimeReadingScenario(),
+		lifecycleScenario(),
+		settingsScenario(),
+		secretsScenario(),
+		gitProvidersScenario(),
+		feedbackScenario(),
+		missingConversationScenario(),
+		unknownFieldScenario(),
+		invalidLimitScenario(),
+		unauthorizedSessionKeyScenario(),
+		unauthorizedHostedScenario(),
+		rateLimitScenario(),
+		hostedFallbackScenario(),
+		removedHostScenario(),
+	}
+}
+
+// fail wraps an SDK call's error with the call's name.
+func fail(call string, err error) error { return fmt.Errorf("%s: %w", call, err) }
+
+// check returns an error saying what was wrong when ok is false.
+func check(ok bool, format string, args ...any) error {
+	if ok {
+		return nil
+	}
+	return fmt.Errorf(format, args...)
+}
+
+// expectError checks that a call failed with target.
+func expectError(call string, err, target error) error {
+	switch {
+	case err == nil:
+		return fmt.Errorf("%s: succeeded; want an error matching %q", call, target)
+	case !errors.Is(err, target):
+		return fmt.Errorf("%s: %w; want an error matching %q", call, err, target)
+	}
+	return nil
+}
+
+// findConversation returns the first V0 conversation in the listing that
+// keep accepts, or a skip error when there is none (a live server need not
+// have one; the simulator's seed data always has one).
+func findConversation(ctx context.Context, s *Session, what string, keep func(api.ConversationInfo) bool) (api.ConversationInfo, error) {
+	for conv, err := range s.Client.Conversations(ctx, wrapper.ListOptions{PageSize: 20, Max: 100}) {
+		if err != nil {
+			return api.ConversationInfo{}, fail("listConversations", err)
+		}
+		if keep(conv) {
+			return conv, nil
+		}
+	}
+	return api.ConversationInfo{}, s.Skip("the server has no %s to read", what)
+}
+
+// waitRunning polls a conversation until it is RUNNING with its runtime
+// ready, as a client does before calling the runtime routes. It fails on a
+// terminal status or when the session's wait bound passes.
+func waitRunning(ctx context.Context, s *Session, id string) (*api.ConversationInfo, error) {
+	deadline := time.Now().Add(s.waitFor)
+	for {
+		info, err := s.Client.GetConversation(ctx, id)
+		if err != nil {
+			return nil, fail("getConversation", err)
+		}
+		if info.Status == api.RUNNING && (info.RuntimeStatus == api.RuntimeStatusReady || info.RuntimeStatus == "") {
+			return info, nil
+		}
+		if wrapper.IsTerminal(info.Status) {
+			return nil, fmt.Errorf("conversation %s ended (%s) before it was running", id, info.Status)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("conversation %s not running after %s (status %s)", id, s.waitFor, info.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(s.pollEvery):
+		}
+	}
+}
+
+// owned is a conversation a scenario created: deleted at clean-up unless
+// the scenario deleted it itself.
+type owned struct {
+	id      string
+	deleted bool
+}
+
+// own registers the clean-up of a conversation the scenario created.
+func own(s *Session, id string) *owned {
+	o := &owned{id: id}
+	s.Cleanup("delete conversation "+id, func(ctx context.Context) error {
+		if o.deleted {
+			return nil
+		}
+		if err := s.Client.DeleteConversation(ctx, id); err != nil && !errors.Is(err, wrapper.ErrNotFound) {
+			return err
+		}
+		return nil
+	})
+	return o
+}
