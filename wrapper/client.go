@@ -76,7 +76,7 @@ func New(opts ...Option) (*Client, error) {
 func NewFromEnv(opts ...Option) (*Client, error) {
 	var env []Option
 	if v := os.Getenv(EnvAppBase); v != "" {
-		env = append(env, WithBaseURL(v))
+		env = append(env, fromEnv(EnvAppBase, WithBaseURL(v)))
 	}
 	if v := os.Getenv(EnvAPIKey); v != "" {
 		env = append(env, WithAPIKey(v))
@@ -88,6 +88,16 @@ func NewFromEnv(opts ...Option) (*Client, error) {
 		env = append(env, WithGitHub("", v))
 	}
 	return New(append(env, opts...)...)
+}
+
+// fromEnv names the environment variable in an option's error.
+func fromEnv(name string, opt Option) Option {
+	return func(c *config) error {
+		if err := opt(c); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
 }
 
 // API returns the generated client this Client uses for the app host, with

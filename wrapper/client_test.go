@@ -76,6 +76,13 @@ func TestNewFromEnv(t *testing.T) {
 			t.Errorf("GitHub config %q %q", c.cfg.githubAPI, c.cfg.githubToken)
 		}
 	})
+	t.Run("a bad variable is named", func(t *testing.T) {
+		clearEnv(t)
+		t.Setenv(EnvAppBase, "localhost:3000")
+		if _, err := NewFromEnv(); err == nil || !strings.Contains(err.Error(), EnvAppBase) {
+			t.Errorf("err = %v, want one naming %s", err, EnvAppBase)
+		}
+	})
 	t.Run("hosted service needs a key", func(t *testing.T) {
 		clearEnv(t)
 		if _, err := NewFromEnv(); !errors.Is(err, ErrMissingAPIKey) {
