@@ -130,7 +130,7 @@ func (s *Server) advance(c *conversation, now time.Time) {
 		}
 		ev := st.ev
 		if st.cause != nil {
-			ev.Cause = &st.cause.id
+			ev.Cause = new(st.cause.id)
 		}
 		st.id = c.append(ev, st.due)
 		if st.effect != nil {
