@@ -309,3 +309,12 @@ func equalHeaders(a, b http.Header) bool {
 	}
 	return true
 }
+
+func TestValidatorRoutesEscapedSlashesToOneParameter(t *testing.T) {
+	res := validator(t).Validate(context.Background(), exchange(t, "GET",
+		"http://localhost:3000/api/user/repository/octo-org%2Fwebapp/microagents", "", 200, "application/json",
+		[]byte(`[{"name":"repo","path":".openhands/microagents/repo.md","created_at":"2025-11-28T10:14:03Z"}]`)))
+	if !res.OK() || res.OperationID != "listRepositoryMicroagents" || len(res.Undeclared) > 0 {
+		t.Fatalf("want listRepositoryMicroagents, clean: %+v", res)
+	}
+}
