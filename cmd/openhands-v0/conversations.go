@@ -22,6 +22,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 	cmd.AddCommand(
 		a.listCommand(),
 		a.getCommand(),
+		a.createCommand(),
 		a.deleteCommand(),
 		a.renameCommand(),
 		a.startCommand(),

@@ -88,7 +88,7 @@ in the server's event format.`,
 // so that a conversation of any size streams without being held in memory.
 func (a *app) printEvents(seq iter.Seq2[api.Event, error], maxEvents int) error {
 	lines := newJSONLines(a.stdout)
-	const textRow = "%-6s  %-26s  %-11s  %-28s  %s\n"
+	const textRow = "%-6s  %-26s  %-11s  %-32s  %s\n"
 	if !a.jsonOutput() {
 		if _, err := fmt.Fprintf(a.stdout, textRow, "ID", "TIMESTAMP", "SOURCE", "KIND", "SUMMARY"); err != nil {
 			return err

@@ -86,6 +86,8 @@ func hint(err error, command string) string {
 		return "see '" + command + " --help'"
 	case errors.As(err, &coded) && coded.hint != "":
 		return coded.hint
+	case errors.Is(err, wrapper.ErrNotV0) && strings.Contains(err.Error(), "2026-04-16"):
+		return "point --base-url (OPENHANDS_APP_BASE) at a self-hosted OpenHands server that still serves V0"
 	case errors.Is(err, wrapper.ErrNotV0):
 		return "this host does not serve the V0 API (it answered with the web app's HTML or 405); " +
 			"V0 was removed from app.all-hands.dev on 2026-04-16: point --base-url (OPENHANDS_APP_BASE) " +

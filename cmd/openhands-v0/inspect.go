@@ -48,7 +48,7 @@ func (a *app) wait(cmd *cobra.Command, c *wrapper.Client, id string, interval, t
 	opts := []wrapper.WaitOption{wrapper.WithPollInterval(interval), wrapper.WithWaitTimeout(timeout)}
 	if !a.jsonOutput() {
 		opts = append(opts, wrapper.WithStatusCallback(func(info api.ConversationInfo) {
-			fmt.Fprintf(a.stdout, "%s\t%s\n", cell(string(info.Status)), cell(runtimeStatus(info.RuntimeStatus)))
+			fmt.Fprintf(a.stdout, "%-9s %s\n", cell(string(info.Status)), cell(runtimeStatus(info.RuntimeStatus)))
 		}))
 	}
 	info, err := c.Wait(cmd.Context(), id, opts...)

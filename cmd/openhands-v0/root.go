@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -103,7 +104,13 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized or forbidden,
 		a.exportCommand(),
 		a.versionCommand(),
 		a.completionCommand(),
+		a.settingsCommand(),
+		a.userCommand(),
+		a.templatesCommand(),
+		a.simCommand(),
 	)
+	root.AddCommand(a.runtimeCommands()...)
+	root.AddCommand(a.seedCommands()...)
 	return root
 }
 
@@ -166,6 +173,9 @@ func (a *app) api(cmd *cobra.Command) (*wrapper.Client, error) {
 	if t := flags.Lookup("timeout"); t != nil && t.Changed && t == a.root.PersistentFlags().Lookup("timeout") {
 		opts = append(opts, wrapper.WithTimeout(a.timeout))
 	}
+	if api := os.Getenv(envGitHubAPI); api != "" {
+		opts = append(opts, wrapper.WithGitHub(api, os.Getenv(wrapper.EnvGitHubToken)))
+	}
 	c, err := wrapper.NewFromEnv(opts...)
 	if err != nil {
 		if errors.Is(err, wrapper.ErrMissingAPIKey) {
@@ -176,6 +186,10 @@ func (a *app) api(cmd *cobra.Command) (*wrapper.Client, error) {
 	a.client = c
 	return c, nil
 }
+
+// envGitHubAPI is the GitHub API base GitHub Actions sets (GitHub
+// Enterprise: https://HOST/api/v3); comments go there when it is set.
+const envGitHubAPI = "GITHUB_API_URL"
 
 // group returns a command that only holds subcommands: run bare or with an
 // unknown subcommand, it is a usage error.
