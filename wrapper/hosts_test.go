@@ -307,6 +307,7 @@ func TestValidateConversationID(t *testing.T) {
 		"empty":      "",
 		"too long":   strings.Repeat("x", 101),
 		"dot dot":    "a..b",
+		"lone dot":   ".",
 		"slash":      "a/b",
 		"backslash":  `a\b`,
 		"NUL":        "a\x00b",

@@ -11,7 +11,8 @@ const maxConversationIDLen = 100
 
 // ValidateConversationID checks an id as the server does before any
 // request: not empty, at most 100 characters, no NUL, "..", "/", "\" or
-// control characters. The error matches ErrValidation.
+// control characters, and not "." (which would name the collection, not a
+// conversation, once the URL is resolved). The error matches ErrValidation.
 func ValidateConversationID(id string) error {
 	const op = "validateConversationID"
 	switch {
@@ -19,6 +20,8 @@ func ValidateConversationID(id string) error {
 		return inputError(op, "conversation id is empty")
 	case utf8.RuneCountInString(id) > maxConversationIDLen:
 		return inputError(op, "conversation id is %d characters long; the server allows %d", utf8.RuneCountInString(id), maxConversationIDLen)
+	case id == ".":
+		return inputError(op, "conversation id %q is a dot segment", id)
 	case strings.Contains(id, ".."):
 		return inputError(op, "conversation id %q contains \"..\"", id)
 	case strings.ContainsAny(id, `/\`):
