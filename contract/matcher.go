@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 )
@@ -39,7 +40,8 @@ func Matcher(secrets ...string) cassette.MatcherFunc {
 		if liveURL.EscapedPath() != recURL.EscapedPath() || canonicalQuery(liveURL) != canonicalQuery(recURL) {
 			return false
 		}
-		return sameBody(scrubBody(live.Body, live.Headers, secrets), rec.Body)
+		return sameBody(withoutBoundary(scrubBody(live.Body, live.Headers, secrets), live.Headers),
+			withoutBoundary(rec.Body, rec.Headers))
 	}
 }
 
@@ -71,6 +73,15 @@ func readBody(r *http.Request) ([]byte, error) {
 	r.Body.Close()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, err
+}
+
+// withoutBoundary replaces a multipart body's boundary, chosen at random for
+// each request, with a constant.
+func withoutBoundary(body string, h http.Header) string {
+	if b := multipartBoundary(h); b != "" {
+		return strings.ReplaceAll(body, b, "BOUNDARY")
+	}
+	return body
 }
 
 // canonicalQuery is the query with its parameters sorted by name.

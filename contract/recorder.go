@@ -3,8 +3,10 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
@@ -102,12 +104,34 @@ func newRecording(dir, scenario string, real http.RoundTripper, known []string) 
 }
 
 // normalize drops what varies between two recordings of the same exchange:
-// volatile headers and the duration. Scrub has already cloned the header maps.
+// volatile headers, the duration, and a multipart body's random boundary
+// (replaced by a fixed one of the same length, so lengths stay true). Scrub
+// has already cloned the header maps.
 func normalize(i cassette.Interaction) cassette.Interaction {
 	for _, h := range volatileHeaders {
 		i.Request.Headers.Del(h)
 		i.Response.Headers.Del(h)
 	}
 	i.Response.Duration = 0
+	if b := multipartBoundary(i.Request.Headers); b != "" {
+		fixed := fixedBoundary(len(b))
+		i.Request.Body = strings.ReplaceAll(i.Request.Body, b, fixed)
+		i.Request.Headers.Set("Content-Type", strings.ReplaceAll(i.Request.Headers.Get("Content-Type"), b, fixed))
+	}
 	return i
+}
+
+// multipartBoundary is the boundary of a multipart body's Content-Type, or "".
+func multipartBoundary(h http.Header) string {
+	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil || !strings.HasPrefix(mt, "multipart/") {
+		return ""
+	}
+	return params["boundary"]
+}
+
+// fixedBoundary is a constant multipart boundary n characters long.
+func fixedBoundary(n int) string {
+	const stem = "openhands-contract-boundary-"
+	return (stem + strings.Repeat("0", max(n-len(stem), 0)))[:n]
 }

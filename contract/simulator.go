@@ -67,7 +67,7 @@ func simOrigin(setup SimSetup) string {
 	if mode == "" {
 		mode = sim.ModeOSS
 	}
-	return fmt.Sprintf("the simulator (internal/sim, mode %s, seed %s, clock from %s); deterministic: `make record` regenerates it byte for byte",
+	return fmt.Sprintf("the simulator (internal/sim, mode %s, seed %s, clock from %s), by `make record`",
 		mode, sim.DefaultSeed, sim.DefaultEpoch.Format(time.RFC3339))
 }
 
