@@ -144,3 +144,25 @@ func TestLineLimitWriterStopsAfterNLines(t *testing.T) {
 		t.Fatalf("wrote %q", b.String())
 	}
 }
+
+func TestSimServeStaysOnLoopbackUnlessAllowed(t *testing.T) {
+	for _, tc := range []struct {
+		addr  string
+		allow bool
+		ok    bool
+	}{
+		{"127.0.0.1:3000", false, true},
+		{"[::1]:0", false, true},
+		{"localhost:3000", false, true},
+		{"0.0.0.0:3000", false, false},
+		{":3000", false, true},
+		{"192.0.2.1:3000", false, false},
+		{"0.0.0.0:3000", true, true},
+		{"no-port", false, false},
+	} {
+		err := checkLoopback(tc.addr, tc.allow)
+		if (err == nil) != tc.ok || (err != nil && exitCode(err) != exitUsage) {
+			t.Errorf("checkLoopback(%q, %v) = %v", tc.addr, tc.allow, err)
+		}
+	}
+}

@@ -221,6 +221,8 @@ func TestGoldenWaitAndSeedCommands(t *testing.T) {
 	}
 	golden(t, "wait", runAt("conversations", "wait", started.ConversationID, "--interval", "1ms"), replace...)
 	golden(t, "configure_and_start", runAt("configure-and-start", "--custom-prompt", "Update the changelog"), replace...)
+	golden(t, "configure_and_start_json", runAt("configure-and-start", "--custom-prompt", "Update the changelog", "-o", "json"), replace...)
+	golden(t, "seed_configure_llm_json", runAt("configure-llm", "-o", "json"), replace...)
 }
 
 // TestGoldenFiles saves a trajectory and exports the server twice.

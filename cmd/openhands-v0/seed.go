@@ -55,6 +55,8 @@ type startedConversation struct {
 	FinalStatus string `json:"final_status,omitempty"`
 	// Commented says the link was commented on the GitHub issue.
 	Commented bool `json:"commented"`
+	// LLM is what configure-and-start stored first.
+	LLM *llmResult `json:"llm,omitempty"`
 }
 
 func (a *app) seedCommands() []*cobra.Command {
@@ -71,34 +73,36 @@ LLM_MODEL is an error (exit 1), not a warning. See also 'settings configure-llm'
 		Example: `  LLM_MODEL=anthropic/claude-sonnet-4-5 LLM_API_KEY=... openhands-v0 configure-llm`,
 		Args:    exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.configureLLMFromEnv(cmd)
+			llm, err := a.configureLLMFromEnv(cmd)
+			if err != nil || !a.jsonOutput() {
+				return err
+			}
+			return writeJSON(a.stdout, llm)
 		},
 	}
 }
 
-// configureLLMFromEnv is the seed's configure_llm_settings.
-func (a *app) configureLLMFromEnv(cmd *cobra.Command) error {
+// configureLLMFromEnv is the seed's configure_llm_settings; it returns
+// what it stored, for the JSON output.
+func (a *app) configureLLMFromEnv(cmd *cobra.Command) (*llmResult, error) {
 	c, err := a.api(cmd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.say("Configuring LLM settings from repository secrets...")
 	llm, err := c.ConfigureLLMFromEnv(cmd.Context())
 	if errors.Is(err, wrapper.ErrMissingLLMModel) {
-		return &codedError{code: exitError, err: err,
+		return nil, &codedError{code: exitError, err: err,
 			hint: "set LLM_MODEL (and LLM_API_KEY, LLM_BASE_URL), or use 'openhands-v0 settings configure-llm --model M'"}
 	}
 	if err != nil {
-		return err
-	}
-	if a.jsonOutput() {
-		return writeJSON(a.stdout, llmResult{Model: llm.Model, BaseURL: llm.BaseURL, APIKeySet: llm.APIKey != ""})
+		return nil, err
 	}
 	a.say("✅ LLM settings configured successfully: %s", llm.Model)
 	if llm.BaseURL != "" {
 		a.say("   Base URL: %s", llm.BaseURL)
 	}
-	return nil
+	return &llmResult{Model: llm.Model, BaseURL: llm.BaseURL, APIKeySet: llm.APIKey != ""}, nil
 }
 
 func (a *app) newConversationCommand() *cobra.Command {
@@ -118,7 +122,7 @@ the issue again if starting or polling fails.`,
   openhands-v0 new-conversation --custom-prompt "Summarize the open issues" --comment-repo owner/repo --comment-issue 95`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.newConversation(cmd, &f)
+			return a.newConversation(cmd, &f, nil)
 		},
 	}
 	f.add(cmd)
@@ -138,10 +142,11 @@ a missing LLM_MODEL stops it with exit 1 before any conversation starts.`,
 			if err := f.check(); err != nil {
 				return err
 			}
-			if err := a.configureLLMFromEnv(cmd); err != nil {
+			llm, err := a.configureLLMFromEnv(cmd)
+			if err != nil {
 				return err
 			}
-			return a.newConversation(cmd, &f)
+			return a.newConversation(cmd, &f, llm)
 		},
 	}
 	f.add(cmd)
@@ -163,8 +168,9 @@ func (f *newConversationFlags) check() error {
 	return nil
 }
 
-// newConversation is the seed's start_new_conversation.
-func (a *app) newConversation(cmd *cobra.Command, f *newConversationFlags) error {
+// newConversation is the seed's start_new_conversation; llm is what
+// configure-and-start stored first (nil for new-conversation).
+func (a *app) newConversation(cmd *cobra.Command, f *newConversationFlags, llm *llmResult) error {
 	if err := f.check(); err != nil {
 		return err
 	}
@@ -204,6 +210,7 @@ func (a *app) newConversation(cmd *cobra.Command, f *newConversationFlags) error
 		ConversationID:     resp.ConversationID,
 		ConversationStatus: string(resp.ConversationStatus),
 		Link:               c.ConversationLink(resp.ConversationID),
+		LLM:                llm,
 	}
 	a.say("✅ Conversation started successfully!")
 	a.say("   Conversation ID: %s", out.ConversationID)

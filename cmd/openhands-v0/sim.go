@@ -87,7 +87,7 @@ func checkLoopback(addr string, allowRemote bool) error {
 	if err != nil {
 		return usagef("--addr %q: %v", addr, err)
 	}
-	if allowRemote || host == "localhost" {
+	if allowRemote || host == "" || host == "localhost" { // sim.Start listens on 127.0.0.1 without a host
 		return nil
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
