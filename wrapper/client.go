@@ -162,7 +162,10 @@ func (c *Client) newAPIClient(server, sessionKey string) (*api.Client, error) {
 	apiKey, ua := c.cfg.apiKey, c.cfg.userAgent
 	return api.NewClient(server,
 		api.WithHTTPClient(c.hc),
-		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+		api.WithRequestEditorFn(func(ctx context.Context, req *http.Request) error {
+			if sent, ok := ctx.Value(sentMethodKey{}).(*string); ok {
+				*sent = req.Method
+			}
 			if apiKey != "" {
 				req.Header.Set("Authorization", "Bearer "+apiKey)
 			}

@@ -323,3 +323,74 @@ func TestValidateConversationID(t *testing.T) {
 		}
 	}
 }
+
+// appHostFailing is an app host that knows one running conversation on
+// runtime and answers every other route with status, contentType and body.
+func appHostFailing(t *testing.T, runtime *stub, status int, contentType, body string) *stub {
+	t.Helper()
+	return newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/api/conversations/"+stubConvID {
+			stubJSON(w, 200, api.ConversationInfo{ConversationID: stubConvID, Title: "t", Status: "RUNNING",
+				URL: runtime.srv.URL + "/api/conversations/" + stubConvID, SessionAPIKey: stubSessionKey})
+			return
+		}
+		stubRaw(w, status, contentType, body)
+	}, WithRetry(NoRetry()))
+}
+
+// TestPOSTFallsBackOnlyWhenTheAppHostDidNothing: a POST goes to the runtime
+// host after the 500 maintenance page or a host without V0, never after a
+// gateway error that may have followed the handler, so it arrives once.
+func TestPOSTFallsBackOnlyWhenTheAppHostDidNothing(t *testing.T) {
+	cases := []struct {
+		name         string
+		status       int
+		contentType  string
+		body         string
+		wantFallback bool
+	}{
+		{"maintenance page", 500, "text/html", maintenancePage, true},
+		{"web app HTML", 200, "text/html", "<!doctype html><html><title>OpenHands</title></html>", true},
+		{"method not allowed", 405, "application/json", `{"detail":"Method Not Allowed"}`, true},
+		{"gateway timeout page", 504, "text/html", "<html><title>504 Gateway Time-out</title></html>", false},
+		{"bad gateway", 502, "text/plain", "Bad Gateway", false},
+		{"JSON 500", 500, "application/json", `{"success":false,"error":"Error adding message"}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			runtime := newFallbackFixture(t, nil).runtime
+			app := appHostFailing(t, runtime, tc.status, tc.contentType, tc.body)
+			err := app.c.SendMessage(context.Background(), stubConvID, "hi")
+			posts := 0
+			for _, s := range []*stub{app, runtime} {
+				for _, r := range s.requests() {
+					if r.Method == http.MethodPost {
+						posts++
+					}
+				}
+			}
+			if tc.wantFallback {
+				if err != nil || posts != 2 {
+					t.Fatalf("err = %v, %d POSTs; want success on the runtime host after one app-host POST", err, posts)
+				}
+				return
+			}
+			if err == nil || posts != 1 {
+				t.Fatalf("err = %v, %d POSTs; want the app host's error and exactly one POST", err, posts)
+			}
+		})
+	}
+}
+
+// TestGETFallsBackOnAnyServerError: a GET may be repeated on the runtime host
+// after any 5xx.
+func TestGETFallsBackOnAnyServerError(t *testing.T) {
+	runtime := newFallbackFixture(t, nil).runtime
+	app := appHostFailing(t, runtime, 502, "text/plain", "Bad Gateway")
+	if _, err := app.c.GetEvents(context.Background(), stubConvID, EventsQuery{}); err != nil {
+		t.Fatalf("GetEvents after a 502: %v", err)
+	}
+	if got := paths(runtime); len(got) != 1 {
+		t.Fatalf("runtime host saw %v, want one events request", got)
+	}
+}
