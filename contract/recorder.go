@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -101,6 +102,53 @@ func newRecording(dir, scenario string, real http.RoundTripper, known []string) 
 		return nil
 	}, recorder.BeforeSaveHook)
 	return rec, nil
+}
+
+// recording records one scenario's cassette into a temporary folder beside
+// the cassettes; only a scenario that passed replaces its cassette, so a
+// failed or skipped run (a live server without the data a scenario needs)
+// keeps the cassette that was there.
+type recording struct {
+	rec      *recorder.Recorder
+	tmp      string
+	dir      string
+	scenario Scenario
+	origin   string
+}
+
+// startRecording opens a recording of sc through real; origin says, in the
+// cassette's comment, where it was recorded.
+func startRecording(dir string, sc Scenario, real http.RoundTripper, known []string, origin string) (*recording, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("contract: cassette folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".recording-")
+	if err != nil {
+		return nil, fmt.Errorf("contract: cassette folder: %w", err)
+	}
+	rec, err := newRecording(tmp, sc.Name, real, known)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return &recording{rec: rec, tmp: tmp, dir: dir, scenario: sc, origin: origin}, nil
+}
+
+// finish saves the recording (scrubbed) and, when the scenario passed,
+// stamps its origin and moves it over the scenario's cassette.
+func (r *recording) finish(passed bool) error {
+	defer os.RemoveAll(r.tmp)
+	if err := r.rec.Stop(); err != nil {
+		return err
+	}
+	if !passed {
+		return nil
+	}
+	src := CassettePath(r.tmp, r.scenario.Name)
+	if err := stampOrigin(src, r.scenario.Name, r.scenario.Description, r.origin); err != nil {
+		return err
+	}
+	return os.Rename(src, CassettePath(r.dir, r.scenario.Name))
 }
 
 // normalize drops what varies between two recordings of the same exchange:

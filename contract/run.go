@@ -268,18 +268,15 @@ func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOp
 	sctx, cancel := context.WithTimeout(ctx, opts.ScenarioTimeout)
 	runErr := runSafely(sctx, sc, s)
 	cancel()
-	errs := []error{runErr}
-	errs = append(errs, s.runCleanups(ctx, min(opts.ScenarioTimeout, 2*time.Minute))...)
-	finishErr := h.finish(runErr == nil)
-	errs = append(errs, finishErr)
+	after := errors.Join(append(s.runCleanups(ctx, min(opts.ScenarioTimeout, 2*time.Minute)), h.finish(runErr == nil))...)
 
 	run.exchanges = conf.results()
 	run.notes = s.notes
-	switch err := errors.Join(errs...); {
-	case errors.Is(runErr, ErrSkipped) && err == runErr:
+	switch {
+	case errors.Is(runErr, ErrSkipped) && after == nil:
 		run.outcome, run.reason = OutcomeSkipped, strings.TrimPrefix(runErr.Error(), ErrSkipped.Error()+": ")
-	case err != nil:
-		run.outcome, run.reason = OutcomeFailed, ScrubText(oneLine(err.Error()), h.secrets)
+	case runErr != nil || after != nil:
+		run.outcome, run.reason = OutcomeFailed, ScrubText(oneLine(errors.Join(runErr, after).Error()), h.secrets)
 	default:
 		run.outcome = OutcomePassed
 		if missing := unseenExpectations(sc, run.exchanges); len(missing) > 0 {
@@ -387,18 +384,12 @@ func liveHarness(sc Scenario, opts RunOptions) (*harness, error) {
 	if !opts.Record {
 		return h, nil
 	}
-	rec, err := newRecording(opts.CassetteDir, sc.Name, real, secrets)
+	origin := fmt.Sprintf("a live server at %s on %s (UTC)", hostOf(h.baseURL), opts.Now().UTC().Format(time.DateOnly))
+	rec, err := startRecording(opts.CassetteDir, sc, real, secrets, origin)
 	if err != nil {
 		return nil, err
 	}
-	h.transport = rec
-	origin := fmt.Sprintf("a live server at %s on %s (UTC)", hostOf(h.baseURL), opts.Now().UTC().Format(time.DateOnly))
-	h.finish = func(bool) error {
-		if err := rec.Stop(); err != nil {
-			return err
-		}
-		return stampOrigin(CassettePath(opts.CassetteDir, sc.Name), sc.Name, sc.Description, origin)
-	}
+	h.transport, h.finish = rec.rec, rec.finish
 	return h, nil
 }
 

@@ -137,22 +137,14 @@ func simulatorHarness(sc Scenario, opts RunOptions) (*harness, error) {
 	if !opts.Record {
 		return h, nil
 	}
-	rec, err := newRecording(opts.CassetteDir, sc.Name, ls.transport, secrets)
+	rec, err := startRecording(opts.CassetteDir, sc, ls.transport, secrets, simOrigin(sc.Sim))
 	if err != nil {
 		_ = ls.stop()
 		return nil, err
 	}
-	h.transport = rec
-	h.finish = func(bool) error {
-		saveErr := rec.Stop()
-		stopErr := ls.stop()
-		if saveErr != nil {
-			return saveErr
-		}
-		if stopErr != nil {
-			return stopErr
-		}
-		return stampOrigin(CassettePath(opts.CassetteDir, sc.Name), sc.Name, sc.Description, simOrigin(sc.Sim))
+	h.transport = rec.rec
+	h.finish = func(passed bool) error {
+		return errors.Join(rec.finish(passed), ls.stop())
 	}
 	return h, nil
 }
