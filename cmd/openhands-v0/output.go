@@ -93,11 +93,19 @@ func cell(s string) string {
 	return s
 }
 
-// truncate shortens s to n runes with an ellipsis.
+// truncate shortens s to n runes, the last one an ellipsis.
 func truncate(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return truncateRunes(s, n-1) + "…"
+}
+
+// truncateRunes returns the first n runes of s.
+func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	return string(r[:n])
 }

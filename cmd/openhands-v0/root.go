@@ -108,6 +108,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized or forbidden,
 		a.userCommand(),
 		a.templatesCommand(),
 		a.simCommand(),
+		a.contractCommand(),
 	)
 	root.AddCommand(a.runtimeCommands()...)
 	root.AddCommand(a.seedCommands()...)

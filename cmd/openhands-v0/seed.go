@@ -272,12 +272,3 @@ func (a *app) commenter(ctx context.Context, c *wrapper.Client, f *newConversati
 		return true
 	}
 }
-
-// truncateRunes returns the first n runes of s.
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
-}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openhands-go/openhands-v0/contract"
+	"github.com/openhands-go/openhands-v0/wrapper"
+)
+
+// Report files 'contract run --report-dir' writes.
+const (
+	reportMarkdown = "contract-report.md"
+	reportJSON     = "contract-report.json"
+)
+
+func (a *app) contractCommand() *cobra.Command {
+	cmd := group("contract", "Check a server (or the recorded cassettes) against the V0 spec")
+	cmd.AddCommand(a.contractRunCommand(), a.contractProbeCommand(), a.contractDriftCommand())
+	return cmd
+}
+
+// target is the server the contract commands address: --base-url,
+// --api-key and --session-api-key, else their environment variables.
+type target struct {
+	baseURL, apiKey, sessionAPIKey string
+}
+
+func (a *app) target(cmd *cobra.Command) target {
+	return target{
+		baseURL:       cmp.Or(flagOrEnv(cmd, "base-url", a.baseURL, wrapper.EnvAppBase), wrapper.DefaultBaseURL),
+		apiKey:        flagOrEnv(cmd, "api-key", a.apiKey, wrapper.EnvAPIKey),
+		sessionAPIKey: flagOrEnv(cmd, "session-api-key", a.sessionAPIKey, wrapper.EnvSessionAPIKey),
+	}
+}
+
+func (a *app) contractRunCommand() *cobra.Command {
+	var (
+		live, allowWrites, record bool
+		reportDir                 string
+	)
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the contract scenarios and print the per-operation report",
+		Long: `Run the contract scenarios and check every exchange against spec/openapi.yaml,
+then print one row per spec operation: the scenarios that covered it, the
+statuses seen, violations and undeclared fields (drift).
+
+By default the recorded cassettes are replayed, offline, in seconds (run it
+inside the repository). --live runs the same scenarios against the server of
+--base-url (OPENHANDS_APP_BASE) with its credentials: read-only scenarios
+only, unless --allow-writes (those clean up what they create). --record
+rewrites the cassettes, scrubbed: from the live server with --live, else from
+the simulator. --report-dir also writes contract-report.md and
+contract-report.json there. Exits 1 when the report does not pass.`,
+		Example: `  openhands-v0 contract run
+  OPENHANDS_APP_BASE=http://localhost:3000 openhands-v0 contract run --live --report-dir reports
+  openhands-v0 contract run --record            # re-record every cassette from the simulator`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if allowWrites && !live {
+				return usagef("--allow-writes needs --live")
+			}
+			opts := contract.RunOptions{Mode: contract.ModeReplay, Record: record, AllowWrites: allowWrites}
+			if a.verbose {
+				opts.Logger = a.log
+			}
+			switch {
+			case live:
+				t := a.target(cmd)
+				opts.Mode, opts.BaseURL, opts.APIKey, opts.SessionAPIKey = contract.ModeLive, t.baseURL, t.apiKey, t.sessionAPIKey
+			case record:
+				opts.Mode = contract.ModeSimulator
+			}
+			if reportDir != "" {
+				if err := os.MkdirAll(reportDir, 0o755); err != nil {
+					return err
+				}
+				opts.ReportMarkdown = filepath.Join(reportDir, reportMarkdown)
+				opts.ReportJSON = filepath.Join(reportDir, reportJSON)
+			}
+			report, err := contract.Run(cmd.Context(), opts)
+			if report == nil {
+				return err
+			}
+			if perr := a.printer().emit(report, report.WriteTable); perr != nil {
+				return perr
+			}
+			if err != nil {
+				return err
+			}
+			if !report.Pass {
+				return &codedError{code: exitError, err: errors.New("the contract report does not pass: " + report.Verdict),
+					hint: "see the rows above (and --report-dir for the details)"}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&live, "live", false, "run against the server of --base-url instead of the cassettes")
+	f.BoolVar(&allowWrites, "allow-writes", false, "with --live, also run the scenarios that create, start or delete")
+	f.BoolVar(&record, "record", false, "rewrite the cassettes (from the live server with --live, else from the simulator)")
+	f.StringVar(&reportDir, "report-dir", "", "also write the report as Markdown and JSON into this folder")
+	return cmd
+}
+
+func (a *app) contractProbeCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "probe",
+		Short: "Classify a host: does it serve the V0 API?",
+		Long: `Call each safe V0 GET on the host of --base-url (OPENHANDS_APP_BASE) and
+classify the answers: V0 JSON, the web app's HTML (V0 removed), 401, 404, 405,
+5xx; then print a one-line verdict. Exits 0 for a V0 host, 4 when the
+credentials are refused, 5 when the host does not serve V0 (or is in
+maintenance), 1 otherwise.`,
+		Example: `  openhands-v0 contract probe --base-url https://app.all-hands.dev`,
+		Args:    exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t := a.target(cmd)
+			res, err := contract.Probe(cmd.Context(), contract.ProbeOptions{BaseURL: t.baseURL, APIKey: t.apiKey, SessionAPIKey: t.sessionAPIKey})
+			if err != nil {
+				return &usageError{err: err}
+			}
+			if err := a.printer().emit(res, func(w io.Writer) error {
+				tb := newTable(w, "OPERATION", "PATH", "STATUS", "CLASS", "DETAIL")
+				for _, c := range res.Checks {
+					status := "-"
+					if c.Status != 0 {
+						status = fmt.Sprint(c.Status)
+					}
+					tb.row(c.Operation, c.Path, status, string(c.Class), truncate(c.Detail, 60))
+				}
+				if err := tb.flush(); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(w, "\n%s: %s\n", res.BaseURL, oneLine(res.Verdict))
+				return err
+			}); err != nil {
+				return err
+			}
+			if code := probeExit(res.Class); code != exitOK {
+				return &codedError{code: code, err: fmt.Errorf("%s: %s", res.BaseURL, oneLine(res.Verdict))}
+			}
+			return nil
+		},
+	}
+}
+
+// probeExit maps a host's class to the documented exit codes.
+func probeExit(c contract.HostClass) int {
+	switch c {
+	case contract.ClassV0, contract.ClassV0Partial:
+		return exitOK
+	case contract.ClassUnauthorized:
+		return exitUnauthorized
+	case contract.ClassRemoved, contract.ClassNotFound, contract.ClassMethodNotAllowed, contract.ClassServerError:
+		return exitNotV0
+	}
+	return exitError
+}
+
+func (a *app) contractDriftCommand() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "drift",
+		Short: "List the server's OpenAPI changes that would break this client",
+		Long: `Fetch the OpenAPI document of the server of --base-url (OPENHANDS_APP_BASE),
+its /openapi.json, or read --file, and list with oasdiff the changes from this
+client's spec that would break it (ERR) or may (WARN). Exits 1 when there is
+any ERR finding.`,
+		Example: `  openhands-v0 contract drift --base-url http://localhost:3000
+  openhands-v0 contract drift --file openapi.json -o json`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts := contract.DriftOptions{File: file}
+			if file == "" {
+				opts.URL = a.target(cmd).baseURL
+			}
+			res, err := contract.Drift(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			if err := a.printer().emit(res, func(w io.Writer) error {
+				for _, f := range res.Findings {
+					if _, err := fmt.Fprintln(w, oneLine(f.String())); err != nil {
+						return err
+					}
+				}
+				_, err := fmt.Fprintln(w, oneLine(res.Verdict))
+				return err
+			}); err != nil {
+				return err
+			}
+			if res.Errors > 0 {
+				return &codedError{code: exitError, err: fmt.Errorf("%d breaking changes in %s", res.Errors, res.Source)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&file, "file", "", "an OpenAPI document on disk instead of the server's /openapi.json")
+	return cmd
+}
