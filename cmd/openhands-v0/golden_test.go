@@ -250,3 +250,46 @@ func TestGoldenFiles(t *testing.T) {
 	}
 	golden(t, "export_manifest", cliResult{args: []string{"(manifest.json)"}, stdout: strings.ReplaceAll(string(manifest), h.srv.URL, "http://sim.test")})
 }
+
+// TestExportFromTheHostedServiceFallsBackToEvents exports from a server that
+// cannot serve the trajectory of a stopped conversation (the hosted
+// service's maintenance page, no runtime to fall back to): the export
+// archives those conversations' events instead, and says so in the manifest.
+func TestExportFromTheHostedServiceFallsBackToEvents(t *testing.T) {
+	h := newSim(t, sim.WithMode(sim.ModeHosted), sim.WithSeedData())
+	out := filepath.Join(t.TempDir(), "archive")
+	r := h.run(t, "--api-key", "sk-hosted", "export", "--dir", out, "-o", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Conversations map[string]struct {
+			Status, Kind, Note string
+		} `json:"conversations"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	fellBack := 0
+	for id, e := range m.Conversations {
+		if e.Status == "STOPPED" && (e.Kind != "events" || !strings.Contains(e.Note, "trajectory failed")) {
+			t.Errorf("%s: stopped conversation archived as %q (note %q)", id, e.Kind, e.Note)
+		}
+		if e.Kind == "events" {
+			fellBack++
+			if _, err := os.Stat(filepath.Join(out, id, "events.jsonl")); err != nil {
+				t.Errorf("%s: %v", id, err)
+			}
+		}
+	}
+	if fellBack == 0 {
+		t.Fatal("no conversation fell back to events")
+	}
+	if strings.Contains(string(b), "sk-hosted") {
+		t.Fatal("the API key reached the manifest")
+	}
+}
