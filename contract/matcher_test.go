@@ -64,8 +64,10 @@ func TestMatcherRestoresTheBody(t *testing.T) {
 		}
 		rec := cassette.Request{Method: "PATCH", URL: "http://x/api/conversations/c1", Body: body}
 		match := Matcher()
-		if !match(req, rec) || !match(req, rec) {
-			t.Fatal("no match")
+		for range 2 { // a second match sees the body the first put back
+			if !match(req, rec) {
+				t.Fatal("no match")
+			}
 		}
 		got, err := io.ReadAll(req.Body)
 		if err != nil || string(got) != body {

@@ -196,7 +196,11 @@ func classifyHost(checks []ProbeCheck) (HostClass, string) {
 		}
 	}
 	others := describeCounts(counts, api)
-	if counts[ClassV0] > 0 {
+	// Some routes answer without credentials (the hosted /api/options/config):
+	// any 401 means the credentials are what is wrong.
+	if counts[ClassUnauthorized] > 0 {
+		dominant = ClassUnauthorized
+	} else if counts[ClassV0] > 0 {
 		return ClassV0Partial, fmt.Sprintf("V0 (partly): %d of %d V0 routes answered JSON; %s", counts[ClassV0], api, others)
 	}
 	var what string

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
@@ -348,8 +349,8 @@ func replayHarness(sc Scenario, opts RunOptions) (*harness, error) {
 	if err != nil {
 		return nil, err
 	}
-	replayed := 0
-	rec.AddHook(func(*cassette.Interaction) error { replayed++; return nil }, recorder.BeforeResponseReplayHook)
+	var replayed atomic.Int64
+	rec.AddHook(func(*cassette.Interaction) error { replayed.Add(1); return nil }, recorder.BeforeResponseReplayHook)
 	return &harness{
 		baseURL: replayBaseURL, apiKey: apiKey, sessionAPIKey: sessionKey,
 		transport: rec, retry: replayRetry(), pollEvery: time.Millisecond, waitFor: time.Minute, secrets: secrets,
@@ -361,9 +362,9 @@ func replayHarness(sc Scenario, opts RunOptions) (*harness, error) {
 			if err != nil {
 				return err
 			}
-			if passed && replayed < len(c.Interactions) {
+			if n := int(replayed.Load()); passed && n < len(c.Interactions) {
 				return fmt.Errorf("the scenario made %d requests but its cassette holds %d: the scenario changed since it was recorded (re-record with `make record`)",
-					replayed, len(c.Interactions))
+					n, len(c.Interactions))
 			}
 			return nil
 		},
