@@ -4,7 +4,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all generate check-generated test lint tidy-check build
+.PHONY: all generate check-generated test lint tidy-check build contract contract-live record record-live probe sim golden
 
 all: check-generated lint test
 
@@ -33,3 +33,31 @@ tidy-check:
 ## build: the openhands-v0 command into bin/
 build:
 	$(GO) build -o bin/openhands-v0 ./cmd/openhands-v0
+
+## contract: replay the cassettes offline, check every exchange against the spec, print the report (the main job)
+contract:
+	$(GO) run ./cmd/openhands-v0 contract run --report-dir reports
+
+## contract-live: the same scenarios against OPENHANDS_APP_BASE (read-only; ARGS=--allow-writes for the rest)
+contract-live:
+	$(GO) run ./cmd/openhands-v0 contract run --live --report-dir reports $(ARGS)
+
+## record: re-record every cassette from the simulator (deterministic: a second run changes nothing)
+record:
+	$(GO) run ./cmd/openhands-v0 contract run --record
+
+## record-live: re-record the cassettes from OPENHANDS_APP_BASE with real credentials (scrubbed before saving)
+record-live:
+	$(GO) run ./cmd/openhands-v0 contract run --live --allow-writes --record
+
+## probe: does OPENHANDS_APP_BASE still serve V0?
+probe:
+	$(GO) run ./cmd/openhands-v0 contract probe
+
+## sim: the V0 simulator on http://127.0.0.1:3000 with seed data
+sim:
+	$(GO) run ./cmd/openhands-v0 sim serve --seed-data
+
+## golden: rewrite the CLI's golden files after an intended output change
+golden:
+	$(GO) test ./cmd/openhands-v0 -run Golden -update
