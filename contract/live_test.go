@@ -36,9 +36,15 @@ func outcomes(rep *Report) map[string]ScenarioResult {
 
 func TestLiveRunIsReadOnlyByDefault(t *testing.T) {
 	srv, base := liveSim(t)
-	rep, err := Run(context.Background(), liveRun(base))
+	opts := liveRun(base)
+	var progress []string
+	opts.Progress = func(r ScenarioResult) { progress = append(progress, r.Name+" "+string(r.Outcome)) }
+	rep, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(progress) != len(Scenarios()) {
+		t.Errorf("progress reported %d scenarios of %d: %v", len(progress), len(Scenarios()), progress)
 	}
 	if !rep.Pass {
 		t.Fatalf("live run against the simulator: %s", rep.Verdict)

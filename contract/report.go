@@ -125,24 +125,15 @@ func buildReport(ops []spec.Operation, runs []scenarioRun, opts RunOptions) *Rep
 		r.Operations = append(r.Operations, OperationResult{}) // placeholder, filled below
 	}
 	for _, run := range runs {
-		sr := ScenarioResult{Name: run.scenario.Name, Description: run.scenario.Description, Writes: run.scenario.Writes,
-			SimOnly: run.scenario.SimOnly, Outcome: run.outcome, Reason: run.reason, Notes: run.notes, Exchanges: len(run.exchanges)}
+		sr := run.result()
 		for _, x := range run.exchanges {
 			r.Totals.Exchanges++
-			for _, v := range x.Violations {
-				if !v.Expected {
-					sr.Violations++
-				}
-			}
 			row := rows[x.Operation]
 			if row == nil {
 				if x.Error == "" {
 					r.UnknownRoutes = append(r.UnknownRoutes, x)
 				}
 				continue
-			}
-			if !slices.Contains(sr.Operations, x.Operation) {
-				sr.Operations = append(sr.Operations, x.Operation)
 			}
 			if !slices.Contains(row.Scenarios, run.scenario.Name) {
 				row.Scenarios = append(row.Scenarios, run.scenario.Name)
@@ -166,7 +157,6 @@ func buildReport(ops []spec.Operation, runs []scenarioRun, opts RunOptions) *Rep
 				}
 			}
 		}
-		slices.Sort(sr.Operations)
 		switch sr.Outcome {
 		case OutcomePassed:
 			r.Totals.ScenariosPassed++
@@ -218,6 +208,25 @@ func buildReport(ops []spec.Operation, runs []scenarioRun, opts RunOptions) *Rep
 	}
 	r.Pass, r.Verdict = verdict(r)
 	return r
+}
+
+// result summarises one scenario's run.
+func (run scenarioRun) result() ScenarioResult {
+	sr := ScenarioResult{Name: run.scenario.Name, Description: run.scenario.Description, Writes: run.scenario.Writes,
+		SimOnly: run.scenario.SimOnly, Outcome: run.outcome, Reason: run.reason, Notes: run.notes,
+		Exchanges: len(run.exchanges), Operations: []string{}}
+	for _, x := range run.exchanges {
+		for _, v := range x.Violations {
+			if !v.Expected {
+				sr.Violations++
+			}
+		}
+		if x.Operation != "" && !slices.Contains(sr.Operations, x.Operation) {
+			sr.Operations = append(sr.Operations, x.Operation)
+		}
+	}
+	slices.Sort(sr.Operations)
+	return sr
 }
 
 // appendViolation adds v unless the same message was already seen for the

@@ -73,6 +73,9 @@ type RunOptions struct {
 	// written (the directory must exist).
 	ReportMarkdown string
 	ReportJSON     string
+	// Progress, when set, is called after each scenario with its result
+	// (a live run can take minutes).
+	Progress func(ScenarioResult)
 	// Logger receives the SDK's debug lines (default none).
 	Logger *slog.Logger
 	// Now is the clock for the dates of live recordings (default time.Now).
@@ -151,7 +154,11 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		runs = append(runs, runScenario(ctx, validator, sc, opts))
+		run := runScenario(ctx, validator, sc, opts)
+		runs = append(runs, run)
+		if opts.Progress != nil {
+			opts.Progress(run.result())
+		}
 	}
 	report := buildReport(validator.Operations(), runs, opts)
 	if opts.Record {
