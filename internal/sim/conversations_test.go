@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 every V0 operation is deprecated upstream; the simulator serves them and its tests call them.
+
 package sim_test
 
 import (

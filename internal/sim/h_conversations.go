@@ -133,7 +133,7 @@ func (s *Server) writeConversationPage(c *call, pageID string, limit int, keep f
 
 	page0, next0 := sourcePage(v0, cur.v0, limit)
 	page1, next1 := sourcePage(v1, cur.v1, limit)
-	merged := slices.DeleteFunc(append(page0, page1...), func(i api.ConversationInfo) bool { return !keep(i) })
+	merged := slices.DeleteFunc(append(append([]api.ConversationInfo{}, page0...), page1...), func(i api.ConversationInfo) bool { return !keep(i) })
 	slices.SortStableFunc(merged, newestFirst)
 	if limit >= 0 && len(merged) > limit {
 		merged = merged[:limit]

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -102,7 +103,17 @@ func (s *Server) deleteSecret(c *call) {
 // keeps its stored token and takes the new host.
 func (s *Server) addGitProviders(c *call) {
 	var req api.POSTProviderModel
-	if p := decodeBody(c.r, &req, true); len(p) > 0 {
+	p := decodeBody(c.r, &req, true)
+	if len(p) == 0 {
+		providers := enumValues[reflect.TypeFor[api.ProviderType]()]
+		for _, name := range sortedKeys(req.ProviderTokens) {
+			if !containsString(providers, name) {
+				exp := enumExpected(providers)
+				p.add("enum", []any{"body", "provider_tokens", name, "[key]"}, "Input should be "+exp, name, map[string]any{"expected": exp})
+			}
+		}
+	}
+	if len(p) > 0 {
 		p.write(c.w)
 		return
 	}

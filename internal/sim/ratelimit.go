@@ -82,20 +82,20 @@ func (l *limiter) allowUser(w http.ResponseWriter, key string, now time.Time) bo
 	wins := l.users[key]
 	if wins == nil {
 		wins = make([]window, len(hostedLimits))
+		l.users[key] = wins
 	}
+	// Each limit counts the hit in turn; the first one exceeded refuses the
+	// request, and the limits after it do not count it (upstream raises there).
 	for i, lim := range hostedLimits {
 		if wins[i].start.IsZero() || !now.Before(wins[i].start.Add(lim.period)) {
 			wins[i] = window{start: now}
 		}
 		wins[i].hits++
-	}
-	l.users[key] = wins
-	l.mu.Unlock()
-	for i, lim := range hostedLimits {
 		if wins[i].hits <= lim.amount {
 			continue
 		}
 		reset := wins[i].start.Add(lim.period)
+		l.mu.Unlock()
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", lim.description)
 		h.Set("X-RateLimit-Remaining", "0")
@@ -104,5 +104,6 @@ func (l *limiter) allowUser(w http.ResponseWriter, key string, now time.Time) bo
 		writeJSON(w, http.StatusTooManyRequests, api.RateLimitError{Error: "Rate limit exceeded: " + lim.description})
 		return false
 	}
+	l.mu.Unlock()
 	return true
 }
