@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -183,11 +185,43 @@ func decodeJSON(op, host string, resp *http.Response, out any) error {
 		return errorFromResponse(op, host, resp)
 	}
 	defer resp.Body.Close()
-	dec := json.NewDecoder(resp.Body)
+	body := bufio.NewReader(resp.Body)
+	if wantsObject(out) && startsWithNull(body) {
+		// Only getConversation may answer null (into a **T); anywhere else
+		// a null decoded into a struct would pass for an empty answer: a
+		// listing would end early, a create would return no id.
+		return &APIError{Operation: op, Host: host, StatusCode: resp.StatusCode, ContentType: mediaType(resp.Header),
+			Message: "the answer is null, not the JSON object the spec declares", kinds: []error{ErrUnexpectedResponse}}
+	}
+	dec := json.NewDecoder(body)
 	if err := dec.Decode(out); err != nil {
 		return malformed(op, host, resp, err)
 	}
 	return nil
+}
+
+// wantsObject reports whether out points to a struct, which no JSON null
+// can stand for.
+func wantsObject(out any) bool {
+	t := reflect.TypeOf(out)
+	return t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct
+}
+
+// startsWithNull reports whether the JSON in br is null. It consumes only
+// leading white space, which the decoder skips anyway.
+func startsWithNull(br *bufio.Reader) bool {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return false
+		}
+		if b[0] != ' ' && b[0] != '\t' && b[0] != '\n' && b[0] != '\r' {
+			break
+		}
+		_, _ = br.Discard(1)
+	}
+	head, _ := br.Peek(4)
+	return string(head) == "null"
 }
 
 // malformed describes a 2xx JSON answer that could not be decoded. A
