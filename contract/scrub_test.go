@@ -1,10 +1,12 @@
 package contract
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 )
@@ -204,4 +206,31 @@ func TestSecretField(t *testing.T) {
 			t.Errorf("%s is not a secret field", name)
 		}
 	}
+}
+
+// FuzzScrub places a secret in a credential header, a secret JSON field, a
+// query parameter, a non-secret header and free text, and checks that no
+// form of it survives Scrub.
+func FuzzScrub(f *testing.F) {
+	for _, seed := range []string{"sk-abcdefghijklmnop", `k3y"with<odd>&chars`, "EDabcdefgh", "ünïcødé-secret", "a b c d e f g h"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, secret string) {
+		if len(secret) < MinSecretLen || strings.Contains(Placeholder, secret) || !utf8.ValidString(secret) ||
+			strings.ContainsAny(secret, "\r\n\x00") || strings.TrimSpace(secret) != secret {
+			t.Skip()
+		}
+		field, _ := json.Marshal(secret)
+		in := interactionWith(
+			http.Header{"Authorization": {"Bearer " + secret}, "X-Trace": {"id " + secret}, "Content-Type": {"application/json"}},
+			"http://h/api/x?token="+url.QueryEscape(secret)+"&q="+url.QueryEscape(secret),
+			`{"llm_api_key":`+string(field)+`,"note":`+string(field)+`}`,
+			http.Header{"Content-Type": {"text/plain"}}, "echo: "+secret)
+		out := everywhere(Scrub(in))
+		for _, form := range encodings(secret) {
+			if strings.Contains(out, form) {
+				t.Fatalf("form %q of secret %q survived:\n%s", form, secret, out)
+			}
+		}
+	})
 }
