@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 )
@@ -44,14 +45,38 @@ func (s *trajectoryShape) Write(p []byte) (int, error) {
 	if s.err != nil {
 		return 0, s.err
 	}
-	for i, b := range p {
-		if err := s.step(b); err != nil {
+	for i := 0; i < len(p); i++ {
+		if s.inString && !s.escaped && !s.isKey {
+			// Inside a value string only a quote or a backslash matters:
+			// jump to the next one (most of a trajectory is string text).
+			j := stringEnd(p[i:])
+			if j < 0 {
+				break
+			}
+			i += j
+		}
+		if err := s.step(p[i]); err != nil {
 			s.err = fmt.Errorf("byte %d: %w", s.offset+int64(i), err)
 			return i, s.err
 		}
 	}
 	s.offset += int64(len(p))
 	return len(p), nil
+}
+
+// stringEnd is the index of the first quote or backslash in p, or -1.
+func stringEnd(p []byte) int {
+	q := bytes.IndexByte(p, '"')
+	if q < 0 {
+		q = len(p)
+	}
+	if b := bytes.IndexByte(p[:q], '\\'); b >= 0 {
+		return b
+	}
+	if q == len(p) {
+		return -1
+	}
+	return q
 }
 
 func (s *trajectoryShape) step(b byte) error {

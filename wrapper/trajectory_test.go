@@ -348,6 +348,7 @@ func TestTrajectoryShape(t *testing.T) {
 		{`{"trajectory":[]}`, true},
 		{" \n{ \"trajectory\" : [ {\"id\":0,\"args\":{\"trajectory\":\"x\"}} ] }\n", true},
 		{`{"a":{"trajectory":1},"trajectory":[{"s":"he said \"}\" and left"}],"b":[1,{"c":"]"}]}`, true},
+		{`{"trajectory":[{"s":"a\\\\","t":"\\\"]}\\n{"}]}`, true}, // escaped backslashes and quotes
 		{`{"x":"trajectory","trajectory":[]}`, true},
 		{`{"x":{"trajectory":[]}}`, false},        // only nested
 		{`{"x":"trajectory"}`, false},             // a value, not a key
@@ -357,14 +358,16 @@ func TestTrajectoryShape(t *testing.T) {
 		{`{"trajectory":"[]"}`, false},            // a string
 		{`{"trajectory":[]`, false},               // cut off
 		{`{"trajectory":["unterminated]}`, false}, // cut inside a string
+		{`{"trajectory":["a\"]}`, false},          // the quote is escaped: cut inside a string
 		{`{"trajectory":[]}x`, false},
 		{`<html></html>`, false},
 		{``, false},
 		{"   \n", false},
 	}
 	for _, tc := range cases {
-		// Whole, and a byte a write: the checker must not depend on chunking.
-		for _, chunk := range []int{len(tc.doc) + 1, 1} {
+		// Whole, a byte a write and small chunks that cut strings and
+		// escapes anywhere: the checker must not depend on chunking.
+		for _, chunk := range []int{len(tc.doc) + 1, 1, 2, 5} {
 			var s trajectoryShape
 			var err error
 			for doc := tc.doc; doc != "" && err == nil; {
