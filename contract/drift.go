@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/openhands-go/openhands-v0/internal/drift"
 	"github.com/openhands-go/openhands-v0/spec"
@@ -25,7 +26,7 @@ type DriftOptions struct {
 	URL string
 	// File is a document on disk; it is used when URL is empty.
 	File string
-	// HTTPClient fetches URL (default http.DefaultClient).
+	// HTTPClient fetches URL (default: a client giving up after 2 minutes).
 	HTTPClient *http.Client
 }
 
@@ -111,7 +112,7 @@ func specURL(raw string) (string, error) {
 // fetchSpec GETs a document, refusing anything but a 200 that is not HTML.
 func fetchSpec(ctx context.Context, hc *http.Client, source string) ([]byte, error) {
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = &http.Client{Timeout: 2 * time.Minute}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
 	if err != nil {

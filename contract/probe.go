@@ -9,10 +9,14 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // maxProbeBody bounds how much of each probe answer is read.
 const maxProbeBody = 1 << 20
+
+// probeTimeout bounds each probe request when the caller gives no client.
+const probeTimeout = 30 * time.Second
 
 // ProbeOptions says which host to probe and with which credentials.
 type ProbeOptions struct {
@@ -22,8 +26,8 @@ type ProbeOptions struct {
 	APIKey string
 	// SessionAPIKey is sent as X-Session-API-Key when set.
 	SessionAPIKey string
-	// HTTPClient sends the requests (default http.DefaultClient). Probe does
-	// not retry.
+	// HTTPClient sends the requests (default: a client giving each request
+	// 30 seconds). Probe does not retry.
 	HTTPClient *http.Client
 }
 
@@ -105,7 +109,7 @@ func Probe(ctx context.Context, opts ProbeOptions) (*ProbeResult, error) {
 	base.User, base.RawQuery, base.Fragment = nil, "", ""
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = &http.Client{Timeout: probeTimeout}
 	}
 	secrets := []string{opts.APIKey, opts.SessionAPIKey}
 	res := &ProbeResult{BaseURL: strings.TrimRight(base.String(), "/")}

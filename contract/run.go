@@ -270,7 +270,7 @@ func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOp
 		run.outcome, run.reason = OutcomeFailed, err.Error()
 		return run
 	}
-	s := &Session{Client: client, name: sc.Name, mode: opts.Mode, allowWrites: opts.AllowWrites,
+	s := &Session{Client: client, mode: opts.Mode,
 		newClient: newClient, pollEvery: h.pollEvery, waitFor: h.waitFor}
 
 	sctx, cancel := context.WithTimeout(ctx, opts.ScenarioTimeout)

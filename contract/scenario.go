@@ -87,14 +87,12 @@ type Session struct {
 	// Client is the SDK client for the target server.
 	Client *wrapper.Client
 
-	name        string
-	mode        Mode
-	allowWrites bool
-	newClient   func(opts ...wrapper.Option) (*wrapper.Client, error)
-	pollEvery   time.Duration
-	waitFor     time.Duration
-	cleanups    []cleanup
-	notes       []string
+	mode      Mode
+	newClient func(opts ...wrapper.Option) (*wrapper.Client, error)
+	pollEvery time.Duration
+	waitFor   time.Duration
+	cleanups  []cleanup
+	notes     []string
 }
 
 type cleanup struct {
