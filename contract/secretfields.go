@@ -227,4 +227,3 @@ func walkSecrets(v any, inSecret bool, found func(string)) {
 		}
 	}
 }
-
