@@ -137,6 +137,23 @@ func conversationIDs(t *testing.T, c *wrapper.Client) []string {
 	return ids
 }
 
+// TestLiveLifecycleStopsAConversationThatKeepsRunning: a real server keeps
+// a finished conversation RUNNING; the lifecycle stops it after the wait
+// bound instead of failing.
+func TestLiveLifecycleStopsAConversationThatKeepsRunning(t *testing.T) {
+	_, base := liveSim(t, sim.WithTiming(sim.DefaultStartDelay, time.Hour))
+	opts := liveRun(base)
+	opts.AllowWrites, opts.Scenarios, opts.WaitTimeout = true, []string{"conversation_lifecycle"}, 500*time.Millisecond
+	rep, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.Scenarios[0]
+	if got.Outcome != OutcomePassed || !slices.ContainsFunc(got.Notes, func(n string) bool { return strings.Contains(n, "stopping it") }) {
+		t.Fatalf("lifecycle %s (%s), notes %v; want passed after stopping the conversation itself", got.Outcome, got.Reason, got.Notes)
+	}
+}
+
 // TestWriteScenarioCleansUpWhenItFails runs a scenario that creates a
 // conversation and then fails: its clean-up still deletes the conversation.
 func TestWriteScenarioCleansUpWhenItFails(t *testing.T) {

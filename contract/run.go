@@ -62,8 +62,8 @@ type RunOptions struct {
 	// PollInterval is how often a live run polls a conversation it waits
 	// for (default 3 seconds; replay and the simulator do not wait).
 	PollInterval time.Duration
-	// WaitTimeout bounds a live run's wait for a conversation to stop
-	// (default 10 minutes).
+	// WaitTimeout bounds a live run's wait for a conversation to stop on its
+	// own (default 3 minutes; the lifecycle then stops it itself).
 	WaitTimeout time.Duration
 
 	// ReportMarkdown and ReportJSON, when set, are where the report is
@@ -119,7 +119,7 @@ func (o RunOptions) withDefaults() (RunOptions, error) {
 		o.PollInterval = 3 * time.Second
 	}
 	if o.WaitTimeout <= 0 {
-		o.WaitTimeout = 10 * time.Minute
+		o.WaitTimeout = 3 * time.Minute
 	}
 	if o.Now == nil {
 		o.Now = time.Now
