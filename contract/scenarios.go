@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -121,4 +122,46 @@ func own(s *Session, id string) *owned {
 		return nil
 	})
 	return o
+}
+
+// Bounds that keep a live run small on a server with large conversations.
+const (
+	// eventWindow is how many of the oldest events the iterators read.
+	eventWindow = 12
+	// maxTrajectoryEvents is the largest conversation whose trajectory a
+	// scenario fetches in one response.
+	maxTrajectoryEvents = 5000
+)
+
+// checkEventOrder reads the oldest events (up to eventWindow) forward and in
+// reverse, a few per page, checks both give the same events in opposite
+// orders, and checks the event count (one reverse request) agrees with the
+// newest id. It returns the count.
+func checkEventOrder(ctx context.Context, s *Session, id string) (int, error) {
+	count, err := s.Client.EventCount(ctx, id)
+	if err != nil {
+		return 0, fail("getEvents (count)", err)
+	}
+	if count == 0 {
+		return 0, check(false, "getEvents: conversation %s has no events", id)
+	}
+	window := wrapper.EventRange{EndID: ptr(min(count, eventWindow) - 1), PageSize: 4}
+	var forward, backward []int
+	for ev, err := range s.Client.Events(ctx, id, window) {
+		if err != nil {
+			return 0, fail("getEvents", err)
+		}
+		forward = append(forward, ev.ID)
+	}
+	for ev, err := range s.Client.EventsReverse(ctx, id, window) {
+		if err != nil {
+			return 0, fail("getEvents (reverse)", err)
+		}
+		backward = append(backward, ev.ID)
+	}
+	slices.Reverse(backward)
+	if err := check(len(forward) > 0 && slices.Equal(forward, backward), "events forward %v and reversed %v differ", forward, backward); err != nil {
+		return 0, err
+	}
+	return count, nil
 }
