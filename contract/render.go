@@ -100,6 +100,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- `%s`: %s\n", v.Scenario, mdEscape(v.String()))
 		}
 	}
+	for _, op := range r.Operations {
+		for _, n := range op.Notes {
+			fmt.Fprintf(&b, "\nNote on %s: %s\n", op.Operation, mdEscape(n))
+		}
+	}
 	if drift := r.undeclared(); len(drift) > 0 {
 		b.WriteString("\n## Undeclared response fields (drift)\n\n")
 		for _, d := range drift {

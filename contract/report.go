@@ -73,6 +73,8 @@ type OperationResult struct {
 	// Undeclared are response fields the spec does not declare (drift), as
 	// JSON pointers, sorted.
 	Undeclared []string `json:"undeclared,omitempty"`
+	// Notes say what was not checked (a body too large to hold).
+	Notes []string `json:"notes,omitempty"`
 	// Result is the row's verdict: ok, violations, no success, not covered,
 	// or drift (ok but with undeclared fields).
 	Result string `json:"result"`
@@ -150,6 +152,9 @@ func buildReport(ops []spec.Operation, runs []scenarioRun, opts RunOptions) *Rep
 				} else {
 					row.Violations = appendViolation(row.Violations, v)
 				}
+			}
+			if x.Note != "" && !slices.Contains(row.Notes, x.Note) {
+				row.Notes = append(row.Notes, x.Note)
 			}
 			for _, f := range x.Undeclared {
 				if !slices.Contains(row.Undeclared, f) {
