@@ -148,16 +148,27 @@ func TestSummaryCallsRunConcurrently(t *testing.T) {
 	}
 }
 
-// The first failure cancels the calls still running and is returned.
+// The first failure cancels the calls still running and is returned. The
+// conversation's 200 null is held back until the three event calls are in
+// the server, so each of them must see its request cancelled.
 func TestSummaryFailureCancelsTheOtherCalls(t *testing.T) {
 	f := newFakeV0(t)
 	f.setConversation(nil) // getConversation answers 200 null
 	f.setEvents(evUser("hello"))
-	cancelled := make(chan struct{}, 3)
+	arrived, cancelled := make(chan struct{}, 3), make(chan struct{}, 3)
 	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
 		if !strings.HasSuffix(r.URL.Path, "/events") {
+			for range 3 {
+				select {
+				case <-arrived:
+				case <-time.After(10 * time.Second):
+					t.Errorf("the event calls never came")
+					return false
+				}
+			}
 			return false
 		}
+		arrived <- struct{}{}
 		select {
 		case <-r.Context().Done():
 			cancelled <- struct{}{}
@@ -171,7 +182,11 @@ func TestSummaryFailureCancelsTheOtherCalls(t *testing.T) {
 		t.Fatalf("Summary = %v, want ErrNotFound", err)
 	}
 	for range 3 {
-		<-cancelled
+		select {
+		case <-cancelled:
+		case <-time.After(10 * time.Second):
+			t.Fatal("an events call was not cancelled")
+		}
 	}
 }
 
