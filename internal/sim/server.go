@@ -50,6 +50,7 @@ type Server struct {
 	faults   faultTable
 	arrivals arrivalLog
 	limiter  limiter
+	logMu    sync.Mutex
 }
 
 // New builds a simulator.
@@ -118,6 +119,8 @@ func (s *Server) logRequest(now time.Time, host HostKind, method, path string, s
 	if s.cfg.log == nil {
 		return
 	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	fmt.Fprintf(s.cfg.log, "%s %-7s %-6s %s %d\n", now.Format(time.RFC3339), host, method, path, status)
 }
 
