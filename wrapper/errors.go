@@ -63,6 +63,7 @@ type APIError struct {
 	RetryAfter time.Duration
 
 	kinds []error
+	cause error // the read error behind a cut body, for errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // Error returns one line: operation, status, what it means and the server's message.
@@ -102,6 +103,9 @@ func (e *APIError) Is(target error) bool {
 	}
 	return false
 }
+
+// Unwrap returns the error behind a body that ended early, or nil.
+func (e *APIError) Unwrap() error { return e.cause }
 
 // Temporary reports whether the same request may succeed later: rate limits,
 // 5xx and maintenance pages.

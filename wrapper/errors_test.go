@@ -340,3 +340,30 @@ func TestInputErrorsSendNothing(t *testing.T) {
 		t.Errorf("%d requests sent for refused input", n)
 	}
 }
+
+// TestCutBodyIsUnexpectedAndUnwrapsToTheReadError: a 200 whose body ends
+// before its Content-Length is ErrUnexpectedResponse and, underneath,
+// io.ErrUnexpectedEOF, so callers that retry can treat it as a broken
+// connection; an empty body is malformed but not a cut.
+func TestCutBodyIsUnexpectedAndUnwrapsToTheReadError(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("empty") != "" {
+			stubRaw(w, http.StatusOK, "application/json", "")
+			return
+		}
+		cutBody(w)
+	})
+	_, err := s.c.GetConversation(context.Background(), stubConvID)
+	if !errors.Is(err, ErrUnexpectedResponse) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("cut body: err = %v, want ErrUnexpectedResponse wrapping io.ErrUnexpectedEOF", err)
+	}
+	resp, err := s.c.HTTPClient().Get(s.srv.URL + "/api/conversations/" + stubConvID + "?empty=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	err = decodeJSON("getConversation", hostApp, resp, &v)
+	if !errors.Is(err, ErrUnexpectedResponse) || errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("empty body: err = %v, want ErrUnexpectedResponse only", err)
+	}
+}

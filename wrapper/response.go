@@ -233,8 +233,12 @@ func malformed(op, host string, resp *http.Response, err error) error {
 	if errors.As(err, &timeout) || (!errors.As(err, &syntax) && !errors.As(err, &typeErr) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF)) {
 		return fmt.Errorf("openhands: %s: reading the answer: %w", op, err)
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+	var cause error
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		cause = err // a cut body: callers that retry (Wait) may treat it as a broken connection
 		err = fmt.Errorf("the body ended early: %w", err)
+	} else if errors.Is(err, io.EOF) {
+		err = fmt.Errorf("the body is empty: %w", err)
 	}
 	return &APIError{
 		Operation:   op,
@@ -243,5 +247,6 @@ func malformed(op, host string, resp *http.Response, err error) error {
 		ContentType: mediaType(resp.Header),
 		Message:     "malformed JSON: " + err.Error(),
 		kinds:       []error{ErrUnexpectedResponse},
+		cause:       cause,
 	}
 }

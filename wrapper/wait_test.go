@@ -178,6 +178,18 @@ func hijackClose(w http.ResponseWriter) {
 	}
 }
 
+// cutBody promises a JSON body and closes the connection half way through it.
+func cutBody(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", "200")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(`{"conversation_id":"`))
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	hijackClose(w)
+}
+
 func TestWaitRidesOutTransientFailures(t *testing.T) {
 	steps := []any{
 		api.RUNNING,
@@ -189,6 +201,7 @@ func TestWaitRidesOutTransientFailures(t *testing.T) {
 		func(w http.ResponseWriter) { stubRaw(w, http.StatusInternalServerError, "text/html", maintenancePage) },
 		func(w http.ResponseWriter) { stubRaw(w, http.StatusBadGateway, "text/plain", "Bad Gateway") },
 		hijackClose,
+		cutBody,
 		api.RUNNING,
 		api.STOPPED,
 	}
