@@ -62,7 +62,7 @@ func (b *bulkEvents) event(i int) api.Event {
 		l.function, l.arguments = "execute_bash", map[string]any{"command": cmd}
 		tc := l.toolCallMetadata()
 		if j == 0 {
-			ev = runAction(at, cmd, "Processing chunk "+step+".", tc, m)
+			ev = runAction(at, cmd, "Processing chunk "+step+". "+b.pad, tc, m)
 		} else {
 			ev = runObservation(at, cmd, "chunk "+step+" processed\n"+b.pad, 0, "runtime-bulk", tc)
 		}
@@ -103,10 +103,10 @@ func padding(n int) string {
 }
 
 // AddBulkConversation adds a RUNNING conversation whose event stream starts
-// with events generated on demand: events of them, each carrying about
-// payloadBytes bytes of text on top of its ~1.5 KB of structure (so a
-// trajectory is roughly events x (payloadBytes + 1500) bytes). Nothing is held
-// in memory per event: GET .../events computes the page it answers and GET
+// with events generated on demand: events of them, carrying on average
+// payloadBytes bytes of text each on top of their structure (a trajectory is
+// roughly events x (payloadBytes + 1.4 KB) bytes). Nothing is held in memory
+// per event: GET .../events computes the page it answers and GET
 // .../trajectory streams. It returns the conversation id.
 func (s *Server) AddBulkConversation(events, payloadBytes int) string {
 	now := s.cfg.clock.Now()
