@@ -3,6 +3,7 @@
 package sim_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -216,7 +217,7 @@ func TestParseMode(t *testing.T) {
 			t.Errorf("ParseMode(%q) = %q, %v", m, got, err)
 		}
 	}
-	if _, err := sim.ParseMode("cloud"); err == nil {
+	if _, err := sim.ParseMode("cloud"); !errors.Is(err, sim.ErrUnknownMode) {
 		t.Error("ParseMode accepted cloud")
 	}
 	if sim.New(sim.WithMode(sim.ModeHosted)).Mode() != sim.ModeHosted {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -26,6 +27,9 @@ const (
 // Modes lists every mode, in a stable order.
 func Modes() []Mode { return []Mode{ModeOSS, ModeHosted, ModeRemoved} }
 
+// ErrUnknownMode is the error ParseMode wraps for a name that is not a mode.
+var ErrUnknownMode = errors.New("sim: unknown mode")
+
 // ParseMode turns "oss", "hosted" or "removed" into a Mode.
 func ParseMode(s string) (Mode, error) {
 	for _, m := range Modes() {
@@ -33,7 +37,7 @@ func ParseMode(s string) (Mode, error) {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("sim: unknown mode %q (want oss, hosted or removed)", s)
+	return "", fmt.Errorf("%w %q (want oss, hosted or removed)", ErrUnknownMode, s)
 }
 
 // Default timings of the scripted lifecycle.
