@@ -186,9 +186,16 @@ func (r *run) archive(ctx context.Context, conv api.ConversationInfo) {
 		r.record(nil, func(rep *Report) { rep.UpToDate++ })
 		return
 	}
+	if prev != nil && len(prev.Files) > 0 {
+		// Its files are about to be replaced one at a time: until the new
+		// set is complete the manifest must not vouch for a mix of old and
+		// new files, should the run be interrupted or killed half-way.
+		r.forget(id)
+	}
 	entry, written, err := r.fetch(ctx, conv)
 	if ctx.Err() != nil {
-		// Interrupted: leave the manifest as it was for this conversation.
+		// Interrupted: the conversation stays out of the manifest, and the
+		// next run fetches it.
 		r.record(nil, func(*Report) {})
 		return
 	}
@@ -201,6 +208,16 @@ func (r *run) archive(ctx context.Context, conv api.ConversationInfo) {
 		rep.Fetched++
 		rep.Bytes += written
 	})
+}
+
+// forget removes a conversation from the manifest and writes it.
+func (r *run) forget(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.manifest.Conversations, id)
+	if err := r.manifest.write(r.opts.Dir); err != nil && r.manifestErr == nil {
+		r.manifestErr = fmt.Errorf("export: writing the manifest: %w", err)
+	}
 }
 
 // record updates the manifest with entry (if any) and the report, writes
