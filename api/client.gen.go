@@ -713,7 +713,7 @@ type ProviderToken struct {
 // ProviderType A git provider.
 type ProviderType string
 
-// ProvidersSetModel The body of startConversation.
+// ProvidersSetModel The body of startConversation. The server ignores fields it does not know.
 //
 // Example: {"providers_set":["github"]}
 type ProvidersSetModel struct {
@@ -1009,6 +1009,9 @@ type GitServerError = string
 //
 // Example: {"detail":"Invalid limit"}
 type InvalidID = DetailError
+
+// MessageServerError defines model for MessageServerError.
+type MessageServerError = SuccessResponse
 
 // RateLimited `{"message":"Too many requests"}` (self-hosted) or `{"error":"Rate limit exceeded: ..."}` (hosted).
 //
@@ -7297,7 +7300,7 @@ type SendMessageResponse struct {
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *RuntimeServerError
+	JSON500 *MessageServerError
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *SendMessageResponse429Headers
 }
@@ -7333,7 +7336,7 @@ func (r SendMessageResponse) GetJSON429() *RateLimited {
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r SendMessageResponse) GetJSON500() *RuntimeServerError {
+func (r SendMessageResponse) GetJSON500() *MessageServerError {
 	return r.JSON500
 }
 
@@ -12282,7 +12285,7 @@ func ParseSendMessageResponse(rsp *http.Response) (*SendMessageResponse, error) 
 		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest RuntimeServerError
+		var dest MessageServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
