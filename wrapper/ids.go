@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,8 +10,9 @@ const maxConversationIDLen = 100
 
 // ValidateConversationID checks an id as the server does before any
 // request: not empty, at most 100 characters, no NUL, "..", "/", "\" or
-// control characters, and not "." (which would name the collection, not a
-// conversation, once the URL is resolved). The error matches ErrValidation.
+// control character below U+0020, and not "." (which would name the
+// collection, not a conversation, once the URL is resolved). The error
+// matches ErrValidation.
 func ValidateConversationID(id string) error {
 	const op = "validateConversationID"
 	switch {
@@ -26,7 +26,8 @@ func ValidateConversationID(id string) error {
 		return inputError(op, "conversation id %q contains \"..\"", id)
 	case strings.ContainsAny(id, `/\`):
 		return inputError(op, "conversation id %q contains a slash", id)
-	case strings.ContainsFunc(id, unicode.IsControl):
+	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 }):
+		// The server's rule is ord(c) < 32: DEL and the C1 controls pass.
 		return inputError(op, "conversation id %q contains a control character", id)
 	}
 	return nil
