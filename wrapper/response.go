@@ -1,7 +1,6 @@
 package wrapper
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -185,43 +184,32 @@ func decodeJSON(op, host string, resp *http.Response, out any) error {
 		return errorFromResponse(op, host, resp)
 	}
 	defer resp.Body.Close()
-	body := bufio.NewReader(resp.Body)
-	if wantsObject(out) && startsWithNull(body) {
-		// Only getConversation may answer null (into a **T); anywhere else
-		// a null decoded into a struct would pass for an empty answer: a
-		// listing would end early, a create would return no id.
+	target, ref := out, reflect.Value{}
+	if wantsObject(out) {
+		// Decode through a pointer to out: a JSON null sets that pointer
+		// to nil rather than leaving the struct zero, so it shows. Only
+		// getConversation may answer null (into a **T); anywhere else a
+		// null would pass for an empty answer: a listing would end early,
+		// a create would return no id.
+		ref = reflect.New(reflect.TypeOf(out))
+		ref.Elem().Set(reflect.ValueOf(out))
+		target = ref.Interface()
+	}
+	if err := json.NewDecoder(resp.Body).Decode(target); err != nil {
+		return malformed(op, host, resp, err)
+	}
+	if ref.IsValid() && ref.Elem().IsNil() {
 		return &APIError{Operation: op, Host: host, StatusCode: resp.StatusCode, ContentType: mediaType(resp.Header),
 			Message: "the answer is null, not the JSON object the spec declares", kinds: []error{ErrUnexpectedResponse}}
-	}
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(out); err != nil {
-		return malformed(op, host, resp, err)
 	}
 	return nil
 }
 
-// wantsObject reports whether out points to a struct, which no JSON null
-// can stand for.
+// wantsObject reports whether out is a non-nil pointer to a struct, which
+// no JSON null can stand for.
 func wantsObject(out any) bool {
-	t := reflect.TypeOf(out)
-	return t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct
-}
-
-// startsWithNull reports whether the JSON in br is null. It consumes only
-// leading white space, which the decoder skips anyway.
-func startsWithNull(br *bufio.Reader) bool {
-	for {
-		b, err := br.Peek(1)
-		if err != nil {
-			return false
-		}
-		if b[0] != ' ' && b[0] != '\t' && b[0] != '\n' && b[0] != '\r' {
-			break
-		}
-		_, _ = br.Discard(1)
-	}
-	head, _ := br.Peek(4)
-	return string(head) == "null"
+	v := reflect.ValueOf(out)
+	return v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct
 }
 
 // malformed describes a 2xx JSON answer that could not be decoded. A
