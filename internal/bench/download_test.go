@@ -48,6 +48,7 @@ func BenchmarkDownloadTrajectory(b *testing.B) {
 				b.Fatalf("raw: %d bytes, %v", n, err)
 			}
 		}
+		b.ReportMetric(float64(size)/1e6, "MB/op")
 	})
 	b.Run("wrapper", func(b *testing.B) {
 		b.SetBytes(size)
@@ -58,6 +59,7 @@ func BenchmarkDownloadTrajectory(b *testing.B) {
 				b.Fatalf("wrapper: %v", err)
 			}
 		}
+		b.ReportMetric(float64(size)/1e6, "MB/op")
 	})
 	if n := rs.misses.Load(); n != 1 {
 		b.Errorf("%d requests reached the simulator, want 1", n)

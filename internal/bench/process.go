@@ -14,11 +14,13 @@ type Process struct {
 	// MaxRSS is the child's peak resident set size in bytes, from the
 	// kernel's rusage of the waited child; -1 where the system has none.
 	MaxRSS int64
+	// CPU is the user and system CPU time the child used.
+	CPU time.Duration
 	// ExitCode is the child's exit status (0: success).
 	ExitCode int
 }
 
-// Run starts cmd, waits for it and measures its wall time and peak RSS. A
+// Run starts cmd, waits for it and measures its wall time, CPU time and peak RSS. A
 // non-zero exit is not an error (ExitCode says it); failing to start or to
 // wait is.
 func Run(cmd *exec.Cmd) (Process, error) {
@@ -32,8 +34,9 @@ func Run(cmd *exec.Cmd) (Process, error) {
 	case err != nil:
 		return p, fmt.Errorf("bench: running %s: %w", cmd.Path, err)
 	}
-	if cmd.ProcessState != nil {
-		p.MaxRSS = maxRSS(cmd.ProcessState)
+	if ps := cmd.ProcessState; ps != nil {
+		p.MaxRSS = maxRSS(ps)
+		p.CPU = ps.UserTime() + ps.SystemTime()
 	}
 	return p, nil
 }

@@ -56,6 +56,9 @@ func TestRunMeasuresPeakRSSAndExitCode(t *testing.T) {
 	if small.MaxRSS <= 0 || small.MaxRSS >= big.MaxRSS {
 		t.Errorf("peak RSS %d (1 MiB) vs %d (64 MiB)", small.MaxRSS, big.MaxRSS)
 	}
+	if big.CPU <= 0 || big.Wall <= 0 {
+		t.Errorf("CPU %v, wall %v", big.CPU, big.Wall)
+	}
 }
 
 func TestRunFailsWhenTheCommandCannotStart(t *testing.T) {
