@@ -45,10 +45,12 @@ func looksLikeHTML(mt string, body []byte) bool {
 }
 
 // errorFromResponse reads at most maxErrorRead bytes of resp's body, closes
-// it, and describes the answer as an *APIError.
+// it, and describes the answer as an *APIError, without the credentials the
+// request sent should the server echo them.
 func errorFromResponse(op, host string, resp *http.Response) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
 	resp.Body.Close()
+	body = redactCredentials(body, sentCredentials(resp.Request))
 	return describe(op, host, resp.StatusCode, resp.Header, body)
 }
 
