@@ -131,12 +131,18 @@ func TestLoad(t *testing.T) {
 	}
 	total := int64(workers * calls)
 	requests := len(arrivals)
-	t.Logf("load: %d goroutines x %d calls = %d calls in %s (%.0f calls/s): %d ok, %d failed typed; "+
-		"%d requests (%d retries), %d answered 429; creates: %d ok, %d failed typed, %d arrived (%d processed, %d refused 429); "+
-		"typed failures %v; peak heap %.1f MiB (simulator and clients in one process; %.1f MiB of it the simulator's state after the run)",
-		workers, calls, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), tally.ok.Load(), tally.typed.Load(),
-		requests, requests-int(total), limited, tally.createOK.Load(), tally.createFailed.Load(), creates, createsDone, createsRefused,
-		tally.kinds, float64(maxHeap)/(1<<20), float64(simHeap)/(1<<20))
+	figures := fmt.Sprintf("load: %d goroutines x %d calls = %d calls in %s (%.0f calls/s), hosted simulator, rate limit on\n"+
+		"  results:  %d ok, %d failed typed %v, %d untyped, %d past their deadline\n"+
+		"  requests: %d (%d retries), %d answered 429\n"+
+		"  creates:  %d ok + %d failed typed; %d arrived: %d processed, %d refused with 429\n"+
+		"  memory:   peak heap %.1f MiB (simulator and clients in one process; %.1f MiB of it is the simulator's state after the run)",
+		workers, calls, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(),
+		tally.ok.Load(), tally.typed.Load(), tally.kinds, len(tally.untyped), tally.late.Load(),
+		requests, requests-int(total), limited,
+		tally.createOK.Load(), tally.createFailed.Load(), creates, createsDone, createsRefused,
+		float64(maxHeap)/(1<<20), float64(simHeap)/(1<<20))
+	t.Log(figures)
+	writeReport(t, "load.txt", figures+"\n")
 
 	if got := tally.calls.Load(); got != total || tally.ok.Load()+tally.typed.Load() != total {
 		t.Errorf("%d calls made, %d returned ok and %d typed errors: want %d in all (lost results)", got, tally.ok.Load(), tally.typed.Load(), total)

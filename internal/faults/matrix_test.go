@@ -4,15 +4,28 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"text/tabwriter"
 	"time"
 )
 
-// EnvMatrixOut names a file TestFaultMatrix writes the matrix to (besides
-// printing it with -v).
-const EnvMatrixOut = "OPENHANDS_V0_FAULTS_OUT"
+// EnvReportDir names a folder TestFaultMatrix and TestLoad write their
+// figures to (fault-matrix.txt, load.txt), besides logging them (-v).
+const EnvReportDir = "OPENHANDS_V0_REPORT_DIR"
+
+// writeReport writes text to name in the EnvReportDir folder, if set.
+func writeReport(t *testing.T, name, text string) {
+	t.Helper()
+	dir := os.Getenv(EnvReportDir)
+	if dir == "" {
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		t.Errorf("writing %s: %v", name, err)
+	}
+}
 
 // TestFaultMatrix runs every fault against every class of operation, each
 // cell on a fresh simulator, and asserts each cell's outcome (want) and the
@@ -61,11 +74,7 @@ func TestFaultMatrix(t *testing.T) {
 		len(rs)*len(cs), time.Since(start).Round(100*time.Millisecond), bigSeen, bigMaxRead>>10, float64(bigAlloc)/(1<<20))
 	b.WriteString(matrixLegend())
 	t.Log("\n" + b.String())
-	if path := os.Getenv(EnvMatrixOut); path != "" {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Errorf("writing the matrix: %v", err)
-		}
-	}
+	writeReport(t, "fault-matrix.txt", b.String())
 }
 
 // Bounds of the 20 MB row: the wrapper reads at most 64 KiB of an error
