@@ -109,7 +109,8 @@ with %s-%s backoff (Retry-After honoured, capped at %s); the fault hits the firs
 (or every one: "every try"). "ok after N retries": recovered; "via runtime": the runtime-host fallback
 answered; "ErrX": the error matches wrapper.ErrX; "timeout": a per-try timeout (net.Error);
 "conn error": the connection broke; "(created)"/"(done)": the server processed the POST although the
-client saw an error; "N tries": requests the faulted route received (5 on a reset: Go's http.Transport
+client saw an error; "arrived N× (M processed)": the POST reached the server N times, a handler M of
+them; "N tries": requests the faulted route received (5 on a reset: Go's http.Transport
 resends an idempotent request once by itself when a reused connection breaks before any answer);
 "bytes kept as sent": the file holds the server's bytes exactly, invalid UTF-8 included; "U+FFFD in
 data": Go's JSON decoder replaced the invalid bytes. Every cell also asserts: no panic,
