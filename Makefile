@@ -2,9 +2,10 @@
 # Every tool's version comes from go.mod (see tools.go); nothing is installed by hand.
 
 GO ?= go
+FUZZTIME ?= 30s
 PKGS := ./...
 
-.PHONY: all generate check-generated test lint tidy-check build contract contract-live record record-live probe sim golden
+.PHONY: all generate check-generated test lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz
 
 all: check-generated lint test
 
@@ -61,3 +62,13 @@ sim:
 ## golden: rewrite the CLI's golden files after an intended output change
 golden:
 	$(GO) test ./cmd/openhands-v0 -run Golden -update
+
+## faults: the fault matrix (every simulator fault x every class of operation) and the 64x500 load test, printed
+faults:
+	@mkdir -p reports
+	OPENHANDS_V0_LOAD=1 OPENHANDS_V0_REPORT_DIR=$(CURDIR)/reports $(GO) test -count=1 -run '^(TestFaultMatrix|TestLoad)$$' ./internal/faults
+	@cat reports/fault-matrix.txt reports/load.txt
+
+## fuzz: every fuzz target for FUZZTIME each (default 30s); the seed corpora also run in make test
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
