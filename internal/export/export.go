@@ -121,6 +121,7 @@ func Run(ctx context.Context, src Source, opts Options) (*Report, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
+	removeLeftoverTemps(opts.Dir)
 	m, err := readManifest(opts.Dir, src.BaseURL())
 	if err != nil {
 		return nil, err
@@ -302,6 +303,19 @@ func (r *run) fetch(ctx context.Context, conv api.ConversationInfo) (*Entry, int
 	entry.Files = append(entry.Files, content)
 	removeStale(filepath.Join(r.opts.Dir, folder), kind)
 	return entry, meta.Bytes + content.Bytes, nil
+}
+
+// removeLeftoverTemps deletes the temporary files (".<name>.*.tmp", see
+// wrapper.WriteFileAtomic) that a run killed mid-write left in the archive
+// and its conversation folders. One export writes into a folder at a time,
+// so none of them belongs to a write still under way.
+func removeLeftoverTemps(dir string) {
+	for _, pattern := range []string{filepath.Join(dir, ".*.tmp"), filepath.Join(dir, "*", ".*.tmp")} {
+		matches, _ := filepath.Glob(pattern)
+		for _, m := range matches {
+			_ = os.Remove(m)
+		}
+	}
 }
 
 // removeStale deletes the other kind's file, left by an earlier run.

@@ -376,3 +376,39 @@ func TestCorruptManifestIsNotOverwritten(t *testing.T) {
 		t.Fatal("the corrupt manifest was overwritten")
 	}
 }
+
+// TestRunRemovesTemporaryFilesAKilledRunLeft: a SIGKILL mid-write leaves
+// WriteFileAtomic's hidden temporary files; the next run clears them and
+// leaves everything else alone.
+func TestRunRemovesTemporaryFilesAKilledRunLeft(t *testing.T) {
+	dir := t.TempDir()
+	src := newFake(2)
+	if _, err := Run(t.Context(), src, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	folders, _ := filepath.Glob(filepath.Join(dir, "*", TrajectoryFile))
+	if len(folders) == 0 {
+		t.Fatal("no conversation folder to plant a leftover in")
+	}
+	leftovers := []string{
+		filepath.Join(dir, "."+ManifestName+".123.tmp"),
+		filepath.Join(filepath.Dir(folders[0]), "."+TrajectoryFile+".456.tmp"),
+	}
+	keep := filepath.Join(dir, "notes.txt")
+	for _, f := range append(leftovers, keep) {
+		if err := os.WriteFile(f, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Run(t.Context(), src, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range leftovers {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still there (err %v)", f, err)
+		}
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("a file that is not a leftover was touched: %v", err)
+	}
+}
