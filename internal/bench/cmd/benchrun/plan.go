@@ -45,8 +45,8 @@ func fullPlan() plan {
 		itemRounds: 3, itemTime: "2x",
 		downloadRounds: 3, downloadTime: "3x",
 		trajectories: []trajectorySize{
-			{"100 MB", 100 * mb, 3},
-			{"1 GB", 1 * gb, 2},
+			{"100 MB", 100 * mb, 5},
+			{"1 GB", 1 * gb, 3},
 		},
 		exportConversations: 500, exportEvents: 100, exportRounds: 2,
 		exportConcurrency: []int{1, 4, 16},
