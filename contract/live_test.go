@@ -12,6 +12,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 	"github.com/openhands-go/openhands-v0/spec"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
@@ -19,7 +20,7 @@ import (
 // liveSim is a simulator on loopback standing in for a live server.
 func liveSim(t *testing.T, opts ...sim.Option) (*sim.Server, string) {
 	t.Helper()
-	return sim.NewTestServer(t, append([]sim.Option{sim.WithSeedData(), sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, time.Second))}, opts...)...)
+	return simtest.NewServer(t, append([]sim.Option{sim.WithSeedData(), sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, time.Second))}, opts...)...)
 }
 
 func liveRun(base string) RunOptions {

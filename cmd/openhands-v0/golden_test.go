@@ -10,6 +10,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 )
 
 // seeded returns the id of the first conversation of the listing that
@@ -186,7 +187,7 @@ func TestGoldenConversationLifecycle(t *testing.T) {
 func TestGoldenWaitAndSeedCommands(t *testing.T) {
 	isolateEnv(t)
 	clock := sim.NewStepClock(sim.DefaultEpoch, time.Second)
-	_, base := sim.NewTestServer(t, sim.WithClock(clock), sim.WithSeedData(), sim.WithTiming(2*time.Second, 6*time.Second))
+	_, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithSeedData(), sim.WithTiming(2*time.Second, 6*time.Second))
 	gh := newFakeGitHub(t)
 	runAt := func(args ...string) cliResult {
 		r := runCLI(t, append([]string{"--base-url", base}, args...)...)

@@ -22,6 +22,7 @@ import (
 	"github.com/openhands-go/openhands-v0/contract"
 	"github.com/openhands-go/openhands-v0/internal/export"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -324,7 +325,7 @@ func cliPaths(t *testing.T, out *outputs, hostedURL, gh string) {
 
 	// A self-hosted server with SESSION_API_KEY, the key from the flag and
 	// from the environment, right and wrong.
-	_, oss := sim.NewTestServer(t, sim.WithSessionAPIKey(secretSessionKey), sim.WithSeedData())
+	_, oss := simtest.NewServer(t, sim.WithSessionAPIKey(secretSessionKey), sim.WithSeedData())
 	for name, res := range map[string]cliResult{
 		"session key flag":  runCLI(t, bin, dir, env, "--base-url", oss, "--session-api-key", secretSessionKey, "-v", "conversations", "list"),
 		"session key env":   runCLI(t, bin, dir, append(env, "OPENHANDS_SESSION_API_KEY="+secretSessionKey, "OPENHANDS_APP_BASE="+oss), "-v", "-o", "json", "settings", "get"),
@@ -339,7 +340,7 @@ func cliPaths(t *testing.T, out *outputs, hostedURL, gh string) {
 // run against a simulator holding the secrets, and keeps the reports.
 func contractPaths(t *testing.T, out *outputs) {
 	ctx := context.Background()
-	_, base := sim.NewTestServer(t, sim.WithSeedData(), sim.WithSessionAPIKey(secretSessionKey),
+	_, base := simtest.NewServer(t, sim.WithSeedData(), sim.WithSessionAPIKey(secretSessionKey),
 		sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, time.Second)))
 	c, err := wrapper.New(wrapper.WithBaseURL(base), wrapper.WithSessionAPIKey(secretSessionKey))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 )
 
 func TestBulkConversation(t *testing.T) {
@@ -144,7 +145,7 @@ func TestConcurrentClients(t *testing.T) {
 // BenchmarkBulkTrajectory streams a trajectory of 100,000 events (about
 // 250 MB); run with -benchmem to see that memory does not grow with it.
 func BenchmarkBulkTrajectory(b *testing.B) {
-	srv, base := sim.NewTestServer(b)
+	srv, base := simtest.NewServer(b)
 	id := srv.AddBulkConversation(100000, 1000)
 	b.ResetTimer()
 	for b.Loop() {
@@ -164,7 +165,7 @@ func BenchmarkBulkTrajectory(b *testing.B) {
 // BenchmarkLoad is the load test: 64 goroutines, 500 calls each, per
 // iteration.
 func BenchmarkLoad(b *testing.B) {
-	srv, base := sim.NewTestServer(b, sim.WithSeedData())
+	srv, base := simtest.NewServer(b, sim.WithSeedData())
 	_ = srv
 	for b.Loop() {
 		var wg sync.WaitGroup

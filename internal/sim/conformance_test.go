@@ -16,6 +16,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 	"github.com/openhands-go/openhands-v0/spec"
 )
 
@@ -93,7 +94,7 @@ type walker struct {
 
 func (c *conformance) walker(t *testing.T, opts ...sim.Option) *walker {
 	clock := sim.NewManualClock(sim.DefaultEpoch)
-	srv, base := sim.NewTestServer(t, append([]sim.Option{sim.WithClock(clock), sim.WithTiming(startDelay, runDuration)}, opts...)...)
+	srv, base := simtest.NewServer(t, append([]sim.Option{sim.WithClock(clock), sim.WithTiming(startDelay, runDuration)}, opts...)...)
 	return &walker{t: t, conf: c, srv: srv, base: base, clock: clock}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 )
 
 // Fixed timing for tests: STARTING for 2s, the agent works for 8s.
@@ -37,7 +38,7 @@ func newEnv(t *testing.T, opts ...sim.Option) *env {
 	t.Helper()
 	clock := sim.NewManualClock(sim.DefaultEpoch)
 	all := append([]sim.Option{sim.WithClock(clock), sim.WithTiming(startDelay, runDuration)}, opts...)
-	srv, base := sim.NewTestServer(t, all...)
+	srv, base := simtest.NewServer(t, all...)
 	return &env{t: t, srv: srv, base: base, clock: clock, client: newClient(t, base)}
 }
 

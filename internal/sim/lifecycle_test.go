@@ -9,6 +9,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 )
 
 func TestLifecycleStartingRunningStopped(t *testing.T) {
@@ -142,7 +143,7 @@ func TestStartQuirks(t *testing.T) {
 
 func TestStepClockAdvancesPerRequest(t *testing.T) {
 	clock := sim.NewStepClock(sim.DefaultEpoch, time.Second)
-	srv, base := sim.NewTestServer(t, sim.WithClock(clock), sim.WithTiming(3*time.Second, 5*time.Second), sim.WithSeedData())
+	srv, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithTiming(3*time.Second, 5*time.Second), sim.WithSeedData())
 	c := newClient(t, base)
 	r, err := c.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{InitialUserMsg: "poll me"})
 	if err != nil || r.JSON200 == nil {

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 )
 
 func TestOSSRateLimit(t *testing.T) {
 	clock := sim.NewStepClock(sim.DefaultEpoch, time.Millisecond)
-	_, base := sim.NewTestServer(t, sim.WithClock(clock), sim.WithRateLimit(true))
+	_, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithRateLimit(true))
 	statuses := make([]int, 0, 25)
 	var last *http.Response
 	for range 22 {
