@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 PKGS := ./...
 
-.PHONY: all generate check-generated test lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz
+.PHONY: all generate check-generated test lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz bench bench-smoke
 
 all: check-generated lint test
 
@@ -72,3 +72,12 @@ faults:
 ## fuzz: every fuzz target for FUZZTIME each (default 30s); the seed corpora also run in make test
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
+
+## bench: the benchmarks against their raw baselines, one summary table (about 4 minutes on 2 cores)
+bench:
+	$(GO) run ./internal/bench/cmd/benchrun
+
+## bench-smoke: every benchmark once on small data, and the bench runner's quick mode (no goals checked)
+bench-smoke:
+	$(GO) test -count=1 -short -run='^$$' -bench=. -benchtime=1x ./internal/bench
+	$(GO) run ./internal/bench/cmd/benchrun -quick
