@@ -30,16 +30,16 @@ func RuntimeBaseURL(appBase, conversationURL, conversationID string) (string, er
 		return "", fail("the conversation has no url: it is not running")
 	}
 	base, err := url.Parse(appBase)
-	if err != nil || base.Host == "" {
-		return "", fail("app base %q is not an absolute URL", appBase)
+	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
+		return "", fail("app base %q is not an absolute http(s) URL", appBase)
 	}
 	ref, err := url.Parse(conversationURL)
 	if err != nil {
 		return "", fail("conversation url %q does not parse: %v", conversationURL, err)
 	}
 	u := base.ResolveReference(ref)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fail("conversation url %q is not http(s)", conversationURL)
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fail("conversation url %q is not an http(s) URL with a host", conversationURL)
 	}
 	suffix := "/api/conversations/" + conversationID
 	path := strings.TrimRight(u.Path, "/")
@@ -47,6 +47,9 @@ func RuntimeBaseURL(appBase, conversationURL, conversationID string) (string, er
 		return "", fail("conversation url %q does not end with %s", conversationURL, suffix)
 	}
 	u.Path = strings.TrimSuffix(path, suffix)
+	if strings.HasSuffix(u.Path, "/") {
+		return "", fail("conversation url %q has an empty path segment before %s", conversationURL, suffix)
+	}
 	u.RawPath = ""
 	u.RawQuery, u.Fragment, u.User = "", "", nil
 	return strings.TrimRight(u.String(), "/"), nil
