@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 PKGS := ./...
 
-.PHONY: all generate check-generated test lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz bench bench-smoke
+.PHONY: all generate check-generated test race lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz bench bench-smoke
 
 all: check-generated lint test
 
@@ -21,6 +21,10 @@ check-generated: generate
 ## test: every test, offline (fuzz seed corpora included)
 test:
 	$(GO) test -count=1 $(PKGS)
+
+## race: every test under the race detector
+race:
+	$(GO) test -race -count=1 $(PKGS)
 
 ## lint: go vet and a pinned staticcheck
 lint:
