@@ -19,7 +19,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"sync"
 
@@ -359,13 +358,24 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// safeName is a conversation id usable as a folder name as is.
-var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
+// safeName reports whether a conversation id is usable as a folder name as
+// is: 1 to 100 ASCII letters, digits, '_' and '-', not starting with '_' or '-'.
+func safeName(id string) bool {
+	if id == "" || len(id) > 100 || id[0] == '_' || id[0] == '-' {
+		return false
+	}
+	for _, r := range id {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // folderName is the folder a conversation is archived in: its id, or a
 // digest of it when the id is not a safe file name.
 func folderName(id string) string {
-	if safeName.MatchString(id) {
+	if safeName(id) {
 		return id
 	}
 	sum := sha256.Sum256([]byte(id))

@@ -346,6 +346,12 @@ func TestUnsafeIDsGetADigestFolder(t *testing.T) {
 		".":                                "id-",
 		"a:b":                              "id-",
 		"-rf":                              "id-",
+		"_x":                               "id-",
+		"a_b-C9":                           "a_b-C9",
+		strings.Repeat("a", 100):           strings.Repeat("a", 100),
+		strings.Repeat("a", 101):           "id-",
+		"café":                             "id-",
+		"":                                 "id-",
 	} {
 		if got := folderName(id); !strings.HasPrefix(got, want) || strings.ContainsAny(got, ".:/") {
 			t.Errorf("folderName(%q) = %q", id, got)
