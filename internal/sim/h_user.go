@@ -27,16 +27,24 @@ var (
 	simBranches = []string{"main", "develop", "feature/login-page", "fix/flaky-test", "release/1.0", "chore/deps"}
 )
 
-// needTokens answers the git routes' 401 (a bare JSON string) when no
-// provider token is stored. Call with s.mu held.
-func (s *Server) needTokens(c *call, msg string) bool {
+// gitRoute is the frame of every git route: it answers a bad query (422),
+// or the route's 401 (the bare JSON string msg) when no provider token is
+// stored, or else runs serve with s.mu held. q is nil for routes without
+// parameters.
+func (s *Server) gitRoute(c *call, q *query, msg string, serve func()) {
+	if q != nil && len(q.p) > 0 {
+		q.p.write(c.w)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, t := range s.tokens {
 		if t.Token != "" {
-			return true
+			serve()
+			return
 		}
 	}
 	writeJSON(c.w, http.StatusUnauthorized, msg)
-	return false
 }
 
 const tokenRequired = "Git provider token required. (such as GitHub)."
@@ -58,23 +66,16 @@ func (s *Server) repository(i int) api.Repository {
 func (s *Server) listInstallations(c *call) {
 	q := newQuery(c.r)
 	provider := q.enum("provider", reflect.TypeFor[api.ProviderType](), true)
-	if len(q.p) > 0 {
-		q.p.write(c.w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, tokenRequired) {
-		return
-	}
-	switch provider {
-	case "github":
-		writeJSON(c.w, http.StatusOK, []string{"41235", "88410"})
-	case "bitbucket", "azure_devops":
-		writeJSON(c.w, http.StatusOK, []string{"acme-workspace"})
-	default:
-		writeJSON(c.w, http.StatusBadRequest, "Provider "+provider+" doesn't support installations")
-	}
+	s.gitRoute(c, q, tokenRequired, func() {
+		switch provider {
+		case "github":
+			writeJSON(c.w, http.StatusOK, []string{"41235", "88410"})
+		case "bitbucket", "azure_devops":
+			writeJSON(c.w, http.StatusOK, []string{"acme-workspace"})
+		default:
+			writeJSON(c.w, http.StatusBadRequest, "Provider "+provider+" doesn't support installations")
+		}
+	})
 }
 
 // listRepositories serves GET /api/user/repositories (listUserRepositories).
@@ -85,38 +86,28 @@ func (s *Server) listRepositories(c *call) {
 	page := q.integer("page", 1)
 	perPage := q.integer("per_page", 30)
 	q.str("installation_id", "")
-	if len(q.p) > 0 {
-		q.p.write(c.w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, tokenRequired) {
-		return
-	}
-	out := []api.Repository{}
-	if provider == "" || provider == "github" {
-		page, perPage = max(page, 1), max(perPage, 1)
-		lastPage := (len(simRepos) + perPage - 1) / perPage
-		for i := (page - 1) * perPage; i < min(page*perPage, len(simRepos)); i++ {
-			out = append(out, s.repository(i))
+	s.gitRoute(c, q, tokenRequired, func() {
+		out := []api.Repository{}
+		if provider == "" || provider == "github" {
+			page, perPage = max(page, 1), max(perPage, 1)
+			lastPage := (len(simRepos) + perPage - 1) / perPage
+			for i := (page - 1) * perPage; i < min(page*perPage, len(simRepos)); i++ {
+				out = append(out, s.repository(i))
+			}
+			if len(out) > 0 && page < lastPage {
+				link := "https://api.github.com/user/repos?sort=pushed&per_page=" + itoa(perPage)
+				out[0].LinkHeader = `<` + link + `&page=` + itoa(page+1) + `>; rel="next", <` + link + `&page=` + itoa(lastPage) + `>; rel="last"`
+			}
 		}
-		if len(out) > 0 && page < lastPage {
-			link := "https://api.github.com/user/repos?sort=pushed&per_page=" + itoa(perPage)
-			out[0].LinkHeader = `<` + link + `&page=` + itoa(page+1) + `>; rel="next", <` + link + `&page=` + itoa(lastPage) + `>; rel="last"`
-		}
-	}
-	writeJSON(c.w, http.StatusOK, out)
+		writeJSON(c.w, http.StatusOK, out)
+	})
 }
 
 // getUserInfo serves GET /api/user/info (getUserInfo).
 func (s *Server) getUserInfo(c *call) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, tokenRequired) {
-		return
-	}
-	writeJSON(c.w, http.StatusOK, simUser)
+	s.gitRoute(c, nil, tokenRequired, func() {
+		writeJSON(c.w, http.StatusOK, simUser)
+	})
 }
 
 // searchRepositories serves GET /api/user/search/repositories (searchRepositories).
@@ -125,22 +116,15 @@ func (s *Server) searchRepositories(c *call) {
 	text := strings.ToLower(q.required("query"))
 	perPage := q.integer("per_page", 5)
 	q.enum("selected_provider", reflect.TypeFor[api.ProviderType](), false)
-	if len(q.p) > 0 {
-		q.p.write(c.w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, tokenRequired) {
-		return
-	}
-	out := []api.Repository{}
-	for i, r := range simRepos {
-		if strings.Contains(r.name, text) && len(out) < perPage {
-			out = append(out, s.repository(i))
+	s.gitRoute(c, q, tokenRequired, func() {
+		out := []api.Repository{}
+		for i, r := range simRepos {
+			if strings.Contains(r.name, text) && len(out) < perPage {
+				out = append(out, s.repository(i))
+			}
 		}
-	}
-	writeJSON(c.w, http.StatusOK, out)
+		writeJSON(c.w, http.StatusOK, out)
+	})
 }
 
 func (s *Server) branch(repo string, i int) api.Branch {
@@ -157,35 +141,25 @@ func (s *Server) searchBranches(c *call) {
 	text := strings.ToLower(q.required("query"))
 	perPage := q.integer("per_page", 30)
 	q.enum("selected_provider", reflect.TypeFor[api.ProviderType](), false)
-	if len(q.p) > 0 {
-		q.p.write(c.w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, "Git provider token required.") {
-		return
-	}
-	out := []api.Branch{}
-	for i, b := range simBranches {
-		if strings.Contains(b, text) && len(out) < perPage {
-			out = append(out, s.branch(repo, i))
+	s.gitRoute(c, q, "Git provider token required.", func() {
+		out := []api.Branch{}
+		for i, b := range simBranches {
+			if strings.Contains(b, text) && len(out) < perPage {
+				out = append(out, s.branch(repo, i))
+			}
 		}
-	}
-	writeJSON(c.w, http.StatusOK, out)
+		writeJSON(c.w, http.StatusOK, out)
+	})
 }
 
 // suggestedTasks serves GET /api/user/suggested-tasks (getSuggestedTasks).
 func (s *Server) suggestedTasks(c *call) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, "No providers set.") {
-		return
-	}
-	writeJSON(c.w, http.StatusOK, []api.SuggestedTask{
-		{GitProvider: "github", TaskType: "FAILING_CHECKS", Repo: "acme/api-server", IssueNumber: 482, Title: "Add retries to the webhook sender"},
-		{GitProvider: "github", TaskType: "OPEN_ISSUE", Repo: "sim-user/widgets", IssueNumber: 17, Title: "Widget list does not paginate"},
-		{GitProvider: "github", TaskType: "UNRESOLVED_COMMENTS", Repo: "acme/frontend", IssueNumber: 903, Title: "Dark mode toggle"},
+	s.gitRoute(c, nil, "No providers set.", func() {
+		writeJSON(c.w, http.StatusOK, []api.SuggestedTask{
+			{GitProvider: "github", TaskType: "FAILING_CHECKS", Repo: "acme/api-server", IssueNumber: 482, Title: "Add retries to the webhook sender"},
+			{GitProvider: "github", TaskType: "OPEN_ISSUE", Repo: "sim-user/widgets", IssueNumber: 17, Title: "Widget list does not paginate"},
+			{GitProvider: "github", TaskType: "UNRESOLVED_COMMENTS", Repo: "acme/frontend", IssueNumber: 903, Title: "Dark mode toggle"},
+		})
 	})
 }
 
@@ -195,22 +169,15 @@ func (s *Server) repositoryBranches(c *call) {
 	repo := q.required("repository")
 	page := q.integer("page", 1)
 	perPage := q.integer("per_page", 30)
-	if len(q.p) > 0 {
-		q.p.write(c.w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, tokenRequired) {
-		return
-	}
-	page, perPage = max(page, 1), max(perPage, 1)
-	out := api.PaginatedBranchesResponse{Branches: []api.Branch{}, CurrentPage: page, PerPage: perPage, TotalCount: len(simBranches)}
-	for i := (page - 1) * perPage; i < min(page*perPage, len(simBranches)); i++ {
-		out.Branches = append(out.Branches, s.branch(repo, i))
-	}
-	out.HasNextPage = page*perPage < len(simBranches)
-	writeJSON(c.w, http.StatusOK, out)
+	s.gitRoute(c, q, tokenRequired, func() {
+		page, perPage = max(page, 1), max(perPage, 1)
+		out := api.PaginatedBranchesResponse{Branches: []api.Branch{}, CurrentPage: page, PerPage: perPage, TotalCount: len(simBranches)}
+		for i := (page - 1) * perPage; i < min(page*perPage, len(simBranches)); i++ {
+			out.Branches = append(out.Branches, s.branch(repo, i))
+		}
+		out.HasNextPage = page*perPage < len(simBranches)
+		writeJSON(c.w, http.StatusOK, out)
+	})
 }
 
 // repoMicroagents are the microagent files every simulated repository has.
@@ -222,19 +189,16 @@ var repoMicroagents = []struct{ name, content string }{
 // repositoryMicroagents serves GET /api/user/repository/{name}/microagents
 // (listRepositoryMicroagents).
 func (s *Server) repositoryMicroagents(c *call) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, tokenRequired) {
-		return
-	}
-	out := []api.RepositoryMicroagent{}
-	for i, m := range repoMicroagents {
-		out = append(out, api.RepositoryMicroagent{
-			Name: m.name, Path: ".openhands/microagents/" + m.name + ".md",
-			CreatedAt: isoUTC(s.started.Add(-time.Duration(30+i) * 24 * time.Hour)),
-		})
-	}
-	writeJSON(c.w, http.StatusOK, out)
+	s.gitRoute(c, nil, tokenRequired, func() {
+		out := []api.RepositoryMicroagent{}
+		for i, m := range repoMicroagents {
+			out = append(out, api.RepositoryMicroagent{
+				Name: m.name, Path: ".openhands/microagents/" + m.name + ".md",
+				CreatedAt: isoUTC(s.started.Add(-time.Duration(30+i) * 24 * time.Hour)),
+			})
+		}
+		writeJSON(c.w, http.StatusOK, out)
+	})
 }
 
 // repositoryMicroagentContent serves GET
@@ -243,24 +207,17 @@ func (s *Server) repositoryMicroagents(c *call) {
 func (s *Server) repositoryMicroagentContent(c *call) {
 	q := newQuery(c.r)
 	filePath := q.required("file_path")
-	if len(q.p) > 0 {
-		q.p.write(c.w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.needTokens(c, tokenRequired) {
-		return
-	}
-	for _, m := range repoMicroagents {
-		if filePath == ".openhands/microagents/"+m.name+".md" {
-			var triggers []string
-			if m.name == "testing" {
-				triggers = []string{"test", "pytest"}
+	s.gitRoute(c, q, tokenRequired, func() {
+		for _, m := range repoMicroagents {
+			if filePath == ".openhands/microagents/"+m.name+".md" {
+				var triggers []string
+				if m.name == "testing" {
+					triggers = []string{"test", "pytest"}
+				}
+				writeJSON(c.w, http.StatusOK, api.MicroagentContentResponse{Content: m.content, Path: filePath, Triggers: triggers, GitProvider: "github"})
+				return
 			}
-			writeJSON(c.w, http.StatusOK, api.MicroagentContentResponse{Content: m.content, Path: filePath, Triggers: triggers, GitProvider: "github"})
-			return
 		}
-	}
-	writeJSON(c.w, http.StatusInternalServerError, "File not found: "+filePath)
+		writeJSON(c.w, http.StatusInternalServerError, "File not found: "+filePath)
+	})
 }
