@@ -361,3 +361,34 @@ func TestServerPrefixNeedsATrailingSlash(t *testing.T) {
 		}
 	}
 }
+
+// TestEnumsAcceptValuesAddedLater: a newer server's enum values (a new
+// status, runtime status, trigger or provider) decode as they are, through
+// the generated client, and Valid tells them from the known ones.
+func TestEnumsAcceptValuesAddedLater(t *testing.T) {
+	body := `{"conversation_id":"c1","title":"t","status":"PAUSED","runtime_status":"STATUS$SETTING_UP_SKILLS",` +
+		`"trigger":"github_app","git_provider":"codeberg","created_at":"2026-01-01T00:00:00"}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	c, err := api.NewClientWithResponses(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.GetConversationWithResponse(context.Background(), "c1")
+	if err != nil || resp.JSON200 == nil {
+		t.Fatalf("decoding a conversation with new enum values: %v", err)
+	}
+	got := resp.JSON200
+	if got.Status != "PAUSED" || got.RuntimeStatus != "STATUS$SETTING_UP_SKILLS" || got.Trigger != "github_app" || got.GitProvider != "codeberg" {
+		t.Fatalf("values changed in decoding: %+v", got)
+	}
+	if got.Status.Valid() || got.RuntimeStatus.Valid() || got.Trigger.Valid() || got.GitProvider.Valid() {
+		t.Error("Valid() is true for a value the spec does not list")
+	}
+	if !api.STOPPED.Valid() || !api.RuntimeStatusReady.Valid() {
+		t.Error("Valid() is false for a listed value")
+	}
+}
