@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"cmp"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -131,12 +132,19 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithRetry sets the retry policy (default DefaultRetryPolicy; NoRetry turns retries off).
+// WithRetry sets the retry policy (default DefaultRetryPolicy; NoRetry turns
+// retries off). A zero MinBackoff, MaxBackoff or MaxRetryAfter takes
+// DefaultRetryPolicy's value, so RetryPolicy{MaxAttempts: 6} still backs off
+// and still honours Retry-After.
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxAttempts < 1 || p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0 {
 			return errors.New("openhands: retry policy needs MaxAttempts >= 1 and no negative durations")
 		}
+		def := DefaultRetryPolicy()
+		p.MinBackoff = cmp.Or(p.MinBackoff, def.MinBackoff)
+		p.MaxBackoff = cmp.Or(p.MaxBackoff, def.MaxBackoff)
+		p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, def.MaxRetryAfter)
 		c.retry = p
 		return nil
 	}

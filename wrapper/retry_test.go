@@ -420,3 +420,30 @@ func TestWithRetryRejectsBadPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialRetryPolicyKeepsTheDefaultWaits: a policy that sets only
+// MaxAttempts still honours Retry-After and still backs off, instead of
+// retrying at once.
+func TestPartialRetryPolicyKeepsTheDefaultWaits(t *testing.T) {
+	s := newStub(t, failThen(2, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "2")
+		stubJSON(w, 429, map[string]string{"message": "Too many requests"})
+	}, convOK), WithRetry(RetryPolicy{MaxAttempts: 3}))
+	if _, err := s.c.GetConversation(context.Background(), stubConvID); err != nil {
+		t.Fatalf("GetConversation: %v", err)
+	}
+	w := s.sleeps()
+	if len(w) != 2 || w[0] != 2*time.Second || w[1] != 2*time.Second {
+		t.Fatalf("waits %v, want [2s 2s] (Retry-After honoured, not capped to 0)", w)
+	}
+	def := DefaultRetryPolicy()
+	s = newStub(t, failThen(1, func(w http.ResponseWriter, _ *http.Request) {
+		stubRaw(w, http.StatusServiceUnavailable, "text/plain", "busy")
+	}, convOK), WithRetry(RetryPolicy{MaxAttempts: 2}))
+	if _, err := s.c.GetConversation(context.Background(), stubConvID); err != nil {
+		t.Fatalf("GetConversation: %v", err)
+	}
+	if w := s.sleeps(); len(w) != 1 || w[0] < def.MinBackoff {
+		t.Fatalf("waits %v, want one backoff of at least %v", w, def.MinBackoff)
+	}
+}
