@@ -46,17 +46,23 @@ func (c *Client) GetConversation(ctx context.Context, id string) (*api.Conversat
 }
 
 // DeleteConversation deletes a conversation (spec: deleteConversation).
-// The server's false, for a conversation it does not have, is ErrNotFound.
+// The server's false, for a conversation it does not have, is ErrNotFound;
+// when the transport had to send the DELETE again (a gateway error, a
+// timeout), false means an earlier try deleted it, and that is success.
 func (c *Client) DeleteConversation(ctx context.Context, id string) error {
 	const op = "deleteConversation"
 	if err := ValidateConversationID(id); err != nil {
 		return err
 	}
+	ctx, tries := countTries(ctx)
 	var deleted bool
 	if err := c.call(ctx, op, &deleted, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.DeleteConversation(ctx, id)
 	}); err != nil {
 		return err
+	}
+	if !deleted && *tries > 1 {
+		return nil
 	}
 	if !deleted {
 		return &APIError{Operation: op, Host: hostApp, StatusCode: http.StatusOK, ContentType: "application/json",

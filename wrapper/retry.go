@@ -36,6 +36,19 @@ func DefaultRetryPolicy() RetryPolicy {
 // NoRetry is a policy of a single try.
 func NoRetry() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
 
+// triesKey carries a *int that the transport sets to the number of times it
+// sent the request made with that context.
+type triesKey struct{}
+
+// countTries returns ctx with a counter of the tries the transport makes of
+// one request. A DELETE that an earlier try already carried out answers
+// "not there" the second time; its operation reads the counter to tell that
+// from a resource that never existed.
+func countTries(ctx context.Context) (context.Context, *int) {
+	n := new(int)
+	return context.WithValue(ctx, triesKey{}, n), n
+}
+
 // defaultNow is the clock Retry-After dates are read against.
 var defaultNow = time.Now
 
@@ -78,7 +91,11 @@ func notSent(err error) bool {
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	attempts := max(t.policy.MaxAttempts, 1)
+	tries, _ := ctx.Value(triesKey{}).(*int)
 	for attempt := 1; ; attempt++ {
+		if tries != nil {
+			*tries = attempt
+		}
 		try := req
 		if attempt > 1 {
 			var err error

@@ -447,3 +447,57 @@ func TestPartialRetryPolicyKeepsTheDefaultWaits(t *testing.T) {
 		t.Fatalf("waits %v, want one backoff of at least %v", w, def.MinBackoff)
 	}
 }
+
+// TestRepeatedDeleteAfterSuccessIsSuccess: a DELETE that the server carried
+// out but whose answer a gateway lost (504) is sent again and answered
+// "not there"; that is success, while "not there" on the first try is still
+// ErrNotFound. The same holds for secrets, and for a rename whose repeat no
+// longer finds the old name while the new one is listed.
+func TestRepeatedDeleteAfterSuccessIsSuccess(t *testing.T) {
+	ctx := context.Background()
+	gatewayLost := func(w http.ResponseWriter, _ *http.Request) {
+		stubRaw(w, http.StatusGatewayTimeout, "text/html", "<html><title>504 Gateway Time-out</title></html>")
+	}
+	s := newStub(t, failThen(1, gatewayLost, func(w http.ResponseWriter, _ *http.Request) { stubJSON(w, 200, false) }))
+	if err := s.c.DeleteConversation(ctx, stubConvID); err != nil || len(s.requests()) != 2 {
+		t.Fatalf("repeated delete: err = %v after %d requests, want success after 2", err, len(s.requests()))
+	}
+	s = newStub(t, func(w http.ResponseWriter, _ *http.Request) { stubJSON(w, 200, false) })
+	if err := s.c.DeleteConversation(ctx, stubConvID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("first-try false: err = %v, want ErrNotFound", err)
+	}
+
+	notFound := func(w http.ResponseWriter, _ *http.Request) {
+		stubJSON(w, 404, map[string]string{"error": "Secret with ID old not found"})
+	}
+	s = newStub(t, failThen(1, gatewayLost, notFound))
+	if err := s.c.DeleteSecret(ctx, "old"); err != nil {
+		t.Fatalf("repeated secret delete: err = %v, want success", err)
+	}
+	s = newStub(t, notFound)
+	if err := s.c.DeleteSecret(ctx, "old"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("first-try 404: err = %v, want ErrNotFound", err)
+	}
+
+	for _, listed := range []string{"new", "other"} {
+		var puts atomic.Int32
+		s = newStub(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				stubJSON(w, 200, api.CustomSecrets{CustomSecrets: []api.CustomSecretInfo{{Name: listed}}})
+				return
+			}
+			if puts.Add(1) == 1 {
+				gatewayLost(w, r)
+				return
+			}
+			notFound(w, r)
+		})
+		err := s.c.UpdateSecret(ctx, "old", api.CustomSecretUpdate{Name: "new"})
+		if listed == "new" && err != nil {
+			t.Fatalf("repeated rename, new name listed: err = %v, want success", err)
+		}
+		if listed != "new" && !errors.Is(err, ErrNotFound) {
+			t.Fatalf("repeated rename, new name absent: err = %v, want ErrNotFound", err)
+		}
+	}
+}

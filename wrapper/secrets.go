@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -26,22 +27,45 @@ func (c *Client) CreateSecret(ctx context.Context, s api.CustomSecretCreate) err
 }
 
 // UpdateSecret renames or re-describes the secret called name; its value is
-// kept (spec: updateSecret).
+// kept (spec: updateSecret). When the transport had to send the PUT again
+// and the repeat finds no secret called name, an earlier try renamed it: the
+// secret list decides.
 func (c *Client) UpdateSecret(ctx context.Context, name string, s api.CustomSecretUpdate) error {
 	const op = "updateSecret"
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(s.Name) == "" {
 		return inputError(op, "the secret's current and new names are required")
 	}
-	return c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.UpdateSecret(ctx, name, s) })
+	tctx, tries := countTries(ctx)
+	err := c.message(tctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.UpdateSecret(ctx, name, s) })
+	if !errors.Is(err, ErrNotFound) || *tries < 2 || name == s.Name {
+		return err
+	}
+	list, listErr := c.ListSecrets(ctx)
+	if listErr != nil {
+		return err
+	}
+	for _, secret := range list {
+		if secret.Name == s.Name {
+			return nil
+		}
+	}
+	return err
 }
 
-// DeleteSecret deletes the secret called name (spec: deleteSecret).
+// DeleteSecret deletes the secret called name (spec: deleteSecret). A 404
+// to a DELETE the transport had to send again means an earlier try deleted
+// it, and that is success.
 func (c *Client) DeleteSecret(ctx context.Context, name string) error {
 	const op = "deleteSecret"
 	if strings.TrimSpace(name) == "" {
 		return inputError(op, "a secret name is required")
 	}
-	return c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.DeleteSecret(ctx, name) })
+	ctx, tries := countTries(ctx)
+	err := c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.DeleteSecret(ctx, name) })
+	if errors.Is(err, ErrNotFound) && *tries > 1 {
+		return nil
+	}
+	return err
 }
 
 // AddGitProviders stores git provider tokens and MCP settings (spec:
