@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // WriteFileAtomic writes the file at path through a temporary file in the
@@ -16,22 +18,23 @@ import (
 // reader sees the old file or the complete new one, never a part.
 //
 // The new file keeps the permissions of the file it replaces, or gets perm
-// when there was none.
+// less the process's umask when there was none, as os.WriteFile does.
 func WriteFileAtomic(path string, perm fs.FileMode, write func(w io.Writer) error) (err error) {
 	if path == "" {
 		return errors.New("openhands: write file: empty path")
 	}
+	replaced := false
 	if old, statErr := os.Stat(path); statErr == nil {
 		if !old.Mode().IsRegular() {
 			return fmt.Errorf("openhands: write file: %s exists and is not a regular file", path)
 		}
-		perm = old.Mode().Perm()
+		perm, replaced = old.Mode().Perm(), true
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	tmp, err := createTemp(dir, base, perm)
 	if err != nil {
 		return fmt.Errorf("openhands: write file: %w", err)
 	}
@@ -44,8 +47,10 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(w io.Writer) erro
 	if err := write(tmp); err != nil {
 		return err
 	}
-	if err := tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("openhands: write file: %w", err)
+	if replaced {
+		if err := tmp.Chmod(perm); err != nil {
+			return fmt.Errorf("openhands: write file: %w", err)
+		}
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("openhands: write file: %w", err)
@@ -58,6 +63,19 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(w io.Writer) erro
 	}
 	syncDir(dir)
 	return nil
+}
+
+// createTemp creates ".<base>.<random>.tmp" in dir with perm, so that the
+// umask applies (os.CreateTemp always uses 0600).
+func createTemp(dir, base string, perm fs.FileMode) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, errors.New("no free temporary file name")
 }
 
 // syncDir flushes a directory entry to disk so a rename survives a crash.

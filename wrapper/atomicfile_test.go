@@ -83,3 +83,34 @@ func TestWriteFileAtomicRefusals(t *testing.T) {
 		t.Errorf("directory holds %v", names)
 	}
 }
+
+// TestWriteFileAtomicNewFileHonoursTheUmask: a new file gets perm less the
+// umask, exactly as os.WriteFile gives it, not perm as it stands.
+func TestWriteFileAtomicNewFileHonoursTheUmask(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no umask on Windows")
+	}
+	dir := t.TempDir()
+	ref := filepath.Join(dir, "reference")
+	if err := os.WriteFile(ref, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	refInfo, err := os.Stat(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refInfo.Mode().Perm() == 0o666 {
+		t.Skip("the umask is 0 here: a file's mode cannot show it")
+	}
+	path := filepath.Join(dir, "new.json")
+	if err := WriteFileAtomic(path, 0o666, func(w io.Writer) error { _, err := io.WriteString(w, "{}"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != refInfo.Mode().Perm() {
+		t.Fatalf("mode = %v, want %v as os.WriteFile gives", info.Mode().Perm(), refInfo.Mode().Perm())
+	}
+}
