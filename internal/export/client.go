@@ -12,8 +12,8 @@ import (
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
-// FromClient returns the Source of a wrapper client: its V0 conversations
-// (V1 ones are skipped), trajectories downloaded with DownloadTrajectory and
+// FromClient returns the Source of a wrapper client: its V0 conversations,
+// sub-conversations included (V1 ones are skipped), trajectories downloaded with DownloadTrajectory and
 // events exported with ExportEvents, each from the app host or, when that
 // cannot serve them, the conversation's runtime host.
 func FromClient(c *wrapper.Client) Source { return clientSource{c: c} }
@@ -23,7 +23,7 @@ type clientSource struct{ c *wrapper.Client }
 func (s clientSource) BaseURL() string { return s.c.BaseURL() }
 
 func (s clientSource) Conversations(ctx context.Context) iter.Seq2[api.ConversationInfo, error] {
-	return s.c.Conversations(ctx, wrapper.ListOptions{})
+	return s.c.Conversations(ctx, wrapper.ListOptions{IncludeSubConversations: true})
 }
 
 func (s clientSource) EventCount(ctx context.Context, id string) (int, error) {
