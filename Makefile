@@ -5,7 +5,10 @@ GO ?= go
 FUZZTIME ?= 30s
 PKGS := ./...
 
-.PHONY: all generate check-generated test race lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz bench bench-smoke
+REAL_VERSION ?= 0.62.0
+REAL_VERSIONS ?= 0.62.0
+
+.PHONY: real-server contract-real record-real versions all generate check-generated test race lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz bench bench-smoke
 
 all: check-generated lint test
 
@@ -54,6 +57,22 @@ record:
 ## record-live: re-record the cassettes from OPENHANDS_APP_BASE with real credentials (scrubbed before saving)
 record-live:
 	$(GO) run ./cmd/openhands-v0 contract run --live --allow-writes --record
+
+## real-server: install (once, cached outside the clone) and start the real OpenHands REAL_VERSION on 127.0.0.1:3000, configured; Ctrl-C stops it
+real-server:
+	GO=$(GO) ./scripts/contract-real.sh $(REAL_VERSION) serve
+
+## contract-real: the live suite, writes allowed, against a real OpenHands REAL_VERSION started here; report in reports/real/
+contract-real:
+	GO=$(GO) ./scripts/contract-real.sh $(REAL_VERSION) run
+
+## record-real: re-record cassettes/real/openhands-V/ from the real servers of REAL_VERSIONS (scrubbed)
+record-real:
+	@for v in $(REAL_VERSIONS); do GO=$(GO) ./scripts/contract-real.sh $$v record || exit 1; done
+
+## versions: the table of operations against the real versions recorded (the README's table)
+versions:
+	@$(GO) run ./cmd/openhands-v0 contract versions
 
 ## probe: does OPENHANDS_APP_BASE still serve V0?
 probe:

@@ -43,7 +43,10 @@ type Exchange struct {
 // the whole response (handing the caller an identical copy), checks the
 // exchange against the spec and keeps the result.
 type conformance struct {
-	next      http.RoundTripper
+	next http.RoundTripper
+	// idle is the network transport under the recorder, whose idle
+	// connections CloseIdleConnections closes (nil in a replay).
+	idle      http.RoundTripper
 	validator *spec.Validator
 	scenario  string
 	expect    []Expectation
@@ -56,6 +59,14 @@ type conformance struct {
 
 func newConformance(next http.RoundTripper, v *spec.Validator, sc Scenario, secrets []string) *conformance {
 	return &conformance{next: next, validator: v, scenario: sc.Name, expect: sc.Expect, secrets: secrets, maxBody: maxValidatedBody}
+}
+
+// CloseIdleConnections closes the idle connections of the network
+// transport, as the SDK asks after a 5xx answer.
+func (c *conformance) CloseIdleConnections() {
+	if t, ok := c.idle.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
 }
 
 // RoundTrip implements http.RoundTripper.

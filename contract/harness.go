@@ -21,6 +21,7 @@ type harness struct {
 	apiKey        string
 	sessionAPIKey string
 	transport     http.RoundTripper
+	network       http.RoundTripper // the real transport under transport (nil in a replay)
 	retry         wrapper.RetryPolicy
 	pollEvery     time.Duration
 	waitFor       time.Duration
@@ -87,7 +88,7 @@ func liveHarness(sc Scenario, opts RunOptions) (*harness, error) {
 	secrets := append([]string{opts.APIKey, opts.SessionAPIKey}, scenarioSecrets...)
 	h := &harness{
 		baseURL: strings.TrimRight(strings.TrimSpace(opts.BaseURL), "/"), apiKey: opts.APIKey, sessionAPIKey: opts.SessionAPIKey,
-		transport: real, retry: wrapper.DefaultRetryPolicy(), pollEvery: opts.PollInterval, waitFor: opts.WaitTimeout,
+		transport: real, network: real, retry: wrapper.DefaultRetryPolicy(), pollEvery: opts.PollInterval, waitFor: opts.WaitTimeout,
 		secrets: secrets, finish: func(bool) error { return nil },
 	}
 	if !opts.Record {

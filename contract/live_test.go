@@ -99,7 +99,10 @@ func TestLiveRunWithWritesCleansUp(t *testing.T) {
 	}
 	for _, sc := range Scenarios() {
 		got := outcomes(rep)[sc.Name]
-		if sc.Writes && !sc.SimOnly && got.Outcome != OutcomePassed {
+		switch {
+		case sc.Disposable && got.Outcome != OutcomeSkipped:
+			t.Errorf("%s: %s; want it skipped: the server is not declared disposable", sc.Name, got.Outcome)
+		case sc.Writes && !sc.SimOnly && !sc.Disposable && got.Outcome != OutcomePassed:
 			t.Errorf("%s: %s %s; want it run and passed with writes allowed", sc.Name, got.Outcome, got.Reason)
 		}
 	}
@@ -136,6 +139,24 @@ func conversationIDs(t *testing.T, c *wrapper.Client) []string {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// TestLiveDisposableRunsTheScenariosThatCannotRestore: against a server
+// declared throw-away, the scenarios that change what they cannot put back
+// (git provider tokens) run and pass too.
+func TestLiveDisposableRunsTheScenariosThatCannotRestore(t *testing.T) {
+	_, base := liveSim(t, sim.WithSeedData())
+	opts := liveRun(base)
+	opts.AllowWrites, opts.Disposable = true, true
+	rep, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range Scenarios() {
+		if got := outcomes(rep)[sc.Name]; sc.Disposable && got.Outcome != OutcomePassed {
+			t.Errorf("%s: %s %s; want passed against a disposable server", sc.Name, got.Outcome, got.Reason)
+		}
+	}
 }
 
 // TestLiveLifecycleStopsAConversationThatKeepsRunning: a real server keeps

@@ -17,12 +17,23 @@ func (r *Report) WriteTable(w io.Writer) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "Contract report (%s: %s)\n\n", r.Mode, r.Target)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "OPERATION\tMETHOD\tPATH\tSTATUSES\tSCENARIOS\tVIOLATIONS\tUNDECLARED\tRESULT")
-	for _, op := range r.Operations {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", op.Operation, op.Method, op.Path, statuses(op.Statuses),
+	fmt.Fprint(tw, "OPERATION\tMETHOD\tPATH\tSTATUSES\tSCENARIOS\tVIOLATIONS\tUNDECLARED\tRESULT")
+	for _, rs := range r.Real {
+		fmt.Fprintf(tw, "\t%s", strings.ToUpper(rs.Server))
+	}
+	fmt.Fprintln(tw)
+	for i, op := range r.Operations {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s", op.Operation, op.Method, op.Path, statuses(op.Statuses),
 			len(op.Scenarios), violationCount(op), len(op.Undeclared), op.Result)
+		for _, rs := range r.Real {
+			fmt.Fprintf(tw, "\t%s", realCell(rs.Report.Operations[i]))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if len(r.Real) > 0 {
+		b.WriteString("\nThe first columns are the simulator's cassettes; each OPENHANDS-x.y.z column is the replay of what that real\nserver answered (cassettes/real/): its statuses, or its verdict.\n")
+	}
 
 	b.WriteString("\n")
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -32,6 +43,20 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	tw.Flush()
 
+	for _, rs := range r.Real {
+		fmt.Fprintf(&b, "\n%s (real server), scenarios not passed:\n", rs.Server)
+		for _, s := range rs.Report.Scenarios {
+			if s.Outcome != OutcomePassed {
+				fmt.Fprintf(&b, "  %-26s %-8s %s\n", s.Name, s.Outcome, s.Reason)
+			}
+		}
+		for _, v := range rs.Report.unexpected() {
+			fmt.Fprintf(&b, "  unexpected violation [%s] %s\n", v.Scenario, v)
+		}
+		for _, d := range rs.Report.undeclared() {
+			fmt.Fprintf(&b, "  undeclared field %s\n", d)
+		}
+	}
 	if vs := r.unexpected(); len(vs) > 0 {
 		b.WriteString("\nUnexpected violations:\n")
 		for _, v := range vs {
@@ -111,8 +136,67 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(d))
 		}
 	}
+	if len(r.Real) > 0 {
+		b.WriteString("\n## Real servers\n\nThe replay of the cassettes recorded from real OpenHands servers (`cassettes/real/`); ")
+		b.WriteString("everything above came from the simulator.\n\n")
+		if err := r.WriteVersionMatrix(&b); err != nil {
+			return err
+		}
+		for _, rs := range r.Real {
+			fmt.Fprintf(&b, "\n### %s\n\n**%s**\n\n| Scenario | Outcome | Reason or notes |\n|---|---|---|\n", rs.Server, mdEscape(rs.Report.Verdict))
+			for _, s := range rs.Report.Scenarios {
+				note := s.Reason
+				if len(s.Notes) > 0 {
+					note = strings.TrimSpace(note + " " + strings.Join(s.Notes, "; "))
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s |\n", s.Name, s.Outcome, mdEscape(note))
+			}
+			for _, v := range rs.Report.unexpected() {
+				fmt.Fprintf(&b, "\n- unexpected violation `%s`: %s\n", v.Scenario, mdEscape(v.String()))
+			}
+		}
+	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// WriteVersionMatrix writes the Markdown table of every spec operation
+// against every real server version replayed: "ok" when the server
+// answered it with success, "no success" with the statuses it answered
+// instead, "violations" when an answer broke the spec, and "not reached"
+// when no recorded scenario called it (the scenarios' skip reasons say why).
+func (r *Report) WriteVersionMatrix(w io.Writer) error {
+	var b bytes.Buffer
+	b.WriteString("| Operation | Route |")
+	for _, rs := range r.Real {
+		fmt.Fprintf(&b, " %s |", rs.Server)
+	}
+	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(r.Real)) + "\n")
+	for i, op := range r.Operations {
+		fmt.Fprintf(&b, "| %s | `%s %s` |", op.Operation, op.Method, op.Path)
+		for _, rs := range r.Real {
+			fmt.Fprintf(&b, " %s |", realCell(rs.Report.Operations[i]))
+		}
+		b.WriteString("\n")
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// realCell is one operation's result on one real server, in a few words.
+func realCell(op OperationResult) string {
+	switch {
+	case len(op.Violations) > 0:
+		return "violations"
+	case len(op.Scenarios) == 0:
+		return "not reached"
+	case op.Success && len(op.Undeclared) > 0:
+		return "ok, undeclared fields"
+	case op.Success:
+		return "ok"
+	default:
+		return "no success: " + statuses(op.Statuses)
+	}
 }
 
 // WriteJSON writes the report as indented JSON.

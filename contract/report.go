@@ -33,6 +33,9 @@ type Report struct {
 	UnknownRoutes []Exchange `json:"unknown_routes,omitempty"`
 	// Totals counts what the rows hold.
 	Totals Totals `json:"totals"`
+	// Real are the replays of the cassettes recorded from real OpenHands
+	// servers, one per version (a replay of the default cassette folder).
+	Real []RealServerReport `json:"real_servers,omitempty"`
 }
 
 // Totals sums up a report.
@@ -173,7 +176,7 @@ func buildReport(ops []spec.Operation, runs []scenarioRun, opts RunOptions) *Rep
 		r.Scenarios = append(r.Scenarios, sr)
 	}
 	r.Totals.Operations = len(ops)
-	r.Totals.CoverageRequired = opts.Mode != ModeLive && len(opts.Scenarios) == 0
+	r.Totals.CoverageRequired = opts.Mode != ModeLive && !opts.recordedLive && len(opts.Scenarios) == 0
 	for i, op := range ops {
 		row := rows[op.ID]
 		slices.Sort(row.Statuses)

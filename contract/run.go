@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -53,6 +54,11 @@ type RunOptions struct {
 	// http.DefaultTransport).
 	HTTPClient *http.Client
 
+	// Disposable says the live server is a throw-away one (the real server
+	// `make contract-real` starts): the scenarios that change what they
+	// cannot restore (Scenario.Disposable) run too.
+	Disposable bool
+
 	// Record rewrites the cassettes of the scenarios run, scrubbed (ModeLive
 	// or ModeSimulator), and cassettes/README.md.
 	Record bool
@@ -77,6 +83,12 @@ type RunOptions struct {
 	Logger *slog.Logger
 	// Now is the clock for the dates of live recordings (default time.Now).
 	Now func() time.Time
+
+	// recordedLive replays a folder recorded from a live server (one of
+	// RealCassetteDirs): scenarios take their live paths, and a scenario
+	// without a cassette there is reported skipped with the recording's reason.
+	recordedLive bool
+	skipReasons  map[string]string
 }
 
 // replayBaseURL is the app host replays and simulator runs address; replays
@@ -159,7 +171,17 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 	}
 	report := buildReport(validator.Operations(), runs, opts)
 	if opts.Record {
+		if opts.Mode == ModeLive && len(opts.Scenarios) == 0 {
+			if err := writeSkipReasons(opts.CassetteDir, runs); err != nil {
+				return report, err
+			}
+		}
 		if err := WriteCassetteIndex(opts.CassetteDir, opts.Now()); err != nil {
+			return report, err
+		}
+	}
+	if opts.Mode == ModeReplay && !opts.recordedLive {
+		if err := replayRealServers(ctx, validator, scenarios, opts, report); err != nil {
 			return report, err
 		}
 	}
@@ -218,13 +240,16 @@ type scenarioRun struct {
 // runScenario runs one scenario in the chosen mode and collects its exchanges.
 func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOptions) scenarioRun {
 	run := scenarioRun{scenario: sc}
-	if opts.Mode == ModeLive && sc.SimOnly {
-		run.outcome, run.reason = OutcomeSkipped, "needs a server behaviour only the simulator provides (replayed from its cassette instead)"
+	if reason := liveSkip(sc, opts); reason != "" {
+		run.outcome, run.reason = OutcomeSkipped, reason
 		return run
 	}
-	if opts.Mode == ModeLive && sc.Writes && !opts.AllowWrites {
-		run.outcome, run.reason = OutcomeSkipped, "creates, changes or deletes data: run with writes allowed"
-		return run
+	if opts.recordedLive {
+		if _, err := os.Stat(CassettePath(opts.CassetteDir, sc.Name)); err != nil {
+			run.outcome, run.reason = OutcomeSkipped, cmp.Or(opts.skipReasons[sc.Name], sc.NotOnRealServer,
+				"not recorded from this server")
+			return run
+		}
 	}
 	h, err := newHarness(sc, opts)
 	if err != nil {
@@ -232,6 +257,7 @@ func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOp
 		return run
 	}
 	conf := newConformance(h.transport, v, sc, h.secrets)
+	conf.idle = h.network
 	base := []wrapper.Option{
 		wrapper.WithBaseURL(h.baseURL),
 		wrapper.WithAPIKey(h.apiKey),
@@ -251,7 +277,7 @@ func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOp
 		run.outcome, run.reason = OutcomeFailed, err.Error()
 		return run
 	}
-	s := &Session{Client: client, mode: opts.Mode,
+	s := &Session{Client: client, mode: opts.Mode, recordedLive: opts.recordedLive,
 		newClient: newClient, pollEvery: h.pollEvery, waitFor: h.waitFor}
 
 	sctx, cancel := context.WithTimeout(ctx, opts.ScenarioTimeout)
@@ -279,6 +305,24 @@ func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOp
 		run.outcome = OutcomePassed
 	}
 	return run
+}
+
+// liveSkip is why a live run does not make the scenario, or "".
+func liveSkip(sc Scenario, opts RunOptions) string {
+	if opts.Mode != ModeLive {
+		return ""
+	}
+	switch {
+	case sc.NotOnRealServer != "":
+		return sc.NotOnRealServer
+	case sc.SimOnly:
+		return "needs a server behaviour only the simulator provides (replayed from its cassette instead)"
+	case sc.Writes && !opts.AllowWrites:
+		return "creates, changes or deletes data: run with writes allowed"
+	case sc.Disposable && !opts.Disposable:
+		return "changes what it cannot restore: run it against a throw-away server (--disposable, as make contract-real does)"
+	}
+	return ""
 }
 
 // runSafely runs the scenario, turning a panic in it into an error.

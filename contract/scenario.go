@@ -26,6 +26,15 @@ type Scenario struct {
 	// simulator can be asked for (a fault, the removed or hosted mode): a
 	// live run skips it.
 	SimOnly bool
+	// Disposable marks a scenario that changes what it cannot put back (the
+	// user's git provider tokens, which cannot be read back): a live run
+	// makes it only against a throw-away server (RunOptions.Disposable).
+	Disposable bool
+	// NotOnRealServer, when set, says why the scenario cannot run against a
+	// real self-hosted OpenHands install at all (it needs the hosted service,
+	// a git host, or sends data off the machine); live runs and the real
+	// server's report give this reason for the skip.
+	NotOnRealServer string
 	// Sim is the simulator the scenario is recorded against.
 	Sim SimSetup
 	// Expect lists the spec violations the scenario causes on purpose; they
@@ -87,12 +96,15 @@ type Session struct {
 	// Client is the SDK client for the target server.
 	Client *wrapper.Client
 
-	mode      Mode
-	newClient func(opts ...wrapper.Option) (*wrapper.Client, error)
-	pollEvery time.Duration
-	waitFor   time.Duration
-	cleanups  []cleanup
-	notes     []string
+	mode Mode
+	// recordedLive marks a replay of a cassette recorded from a live server:
+	// the scenario takes the paths it took live.
+	recordedLive bool
+	newClient    func(opts ...wrapper.Option) (*wrapper.Client, error)
+	pollEvery    time.Duration
+	waitFor      time.Duration
+	cleanups     []cleanup
+	notes        []string
 }
 
 type cleanup struct {
@@ -104,8 +116,12 @@ type cleanup struct {
 func (s *Session) Mode() Mode { return s.mode }
 
 // Live reports whether the scenario runs against a live server, whose data
-// it does not know in advance.
-func (s *Session) Live() bool { return s.mode == ModeLive }
+// it does not know in advance, or replays what one answered.
+func (s *Session) Live() bool { return s.mode == ModeLive || s.recordedLive }
+
+// OnNetwork reports whether requests really reach a server (live or the
+// simulator), as opposed to a replay: only then is waiting worth its time.
+func (s *Session) OnNetwork() bool { return s.mode != ModeReplay }
 
 // NewClient returns another SDK client for the same server and through the
 // same harness, with opts applied after the session's own (other

@@ -102,6 +102,75 @@ func waitRunning(ctx context.Context, s *Session, id string) (*api.ConversationI
 	}
 }
 
+// agentDoneStates are the agent states in which an agent has nothing more
+// to do until it gets a message (openhands/core/schema/agent.py).
+var agentDoneStates = []string{"finished", "awaiting_user_input", "error", "stopped", "rejected", "paused"}
+
+// errAgentBusy is waitAgentDone's error when the wait bound passes.
+var errAgentBusy = errors.New("agent still working")
+
+// waitAgentDone polls a live conversation until its agent is done: the
+// newest agent_state_changed event names a state of agentDoneStates, or the
+// conversation ended. It returns the state, or an error matching
+// errAgentBusy when the session's wait bound passes.
+func waitAgentDone(ctx context.Context, s *Session, id string) (string, error) {
+	deadline := time.Now().Add(s.waitFor)
+	for {
+		info, err := s.Client.GetConversation(ctx, id)
+		if err != nil {
+			return "", fail("getConversation", err)
+		}
+		if wrapper.IsTerminal(info.Status) {
+			return string(info.Status), nil
+		}
+		if info.Status == api.RUNNING {
+			page, err := s.Client.GetEvents(ctx, id, wrapper.EventsQuery{Reverse: true, Limit: ptr(5)})
+			if err != nil {
+				return "", fail("getEvents", err)
+			}
+			for _, ev := range page.Events {
+				if ev.Observation != "agent_state_changed" {
+					continue
+				}
+				state, _ := ev.Extras["agent_state"].(string)
+				if slices.Contains(agentDoneStates, state) {
+					return state, nil
+				}
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("conversation %s: the agent was not done after %s (status %s): %w", id, s.waitFor, info.Status, errAgentBusy)
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(s.pollEvery):
+		}
+	}
+}
+
+// deleteAfterStop deletes a conversation just stopped. A real server's local
+// runtime may still be closing it: openhands-ai 0.62.0's LocalRuntime.delete
+// then races the close and answers 500 (KeyError); the conversation stays
+// listed as STOPPED, and a second DELETE a moment later deletes it. The
+// retry is the scenario's, never the SDK's: a 500 is not retried there.
+func deleteAfterStop(ctx context.Context, s *Session, id string) error {
+	err := s.Client.DeleteConversation(ctx, id)
+	if !s.Live() || !errors.Is(err, wrapper.ErrServer) {
+		return err
+	}
+	s.Notef("deleteConversation right after stop failed (%s): deleted again a second later", err)
+	if s.OnNetwork() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	return s.Client.DeleteConversation(ctx, id)
+}
+
 // owned is a conversation a scenario created: deleted at clean-up unless
 // the scenario deleted it itself.
 type owned struct {
@@ -116,7 +185,7 @@ func own(s *Session, id string) *owned {
 		if o.deleted {
 			return nil
 		}
-		if err := s.Client.DeleteConversation(ctx, id); err != nil && !errors.Is(err, wrapper.ErrNotFound) {
+		if err := deleteAfterStop(ctx, s, id); err != nil && !errors.Is(err, wrapper.ErrNotFound) {
 			return err
 		}
 		return nil

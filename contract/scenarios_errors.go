@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
@@ -123,8 +125,9 @@ func unauthorizedHostedScenario() Scenario {
 		Name: "unauthorized_hosted",
 		Description: "The hosted service: a wrong or missing bearer API key is 401 " +
 			`{"error":"NoCredentialsError"} (ErrUnauthorized); the right one works.`,
-		SimOnly: true,
-		Sim:     SimSetup{Mode: sim.ModeHosted, APIKey: true},
+		SimOnly:         true,
+		NotOnRealServer: "needs the hosted service (bearer API keys): a self-hosted install has no such mode",
+		Sim:             SimSetup{Mode: sim.ModeHosted, APIKey: true},
 		Run: func(ctx context.Context, s *Session) error {
 			return unauthorized(ctx, s, wrapper.WithAPIKey(wrongKey))
 		},
@@ -167,13 +170,15 @@ func rateLimitScenario() Scenario {
 		Name: "rate_limited",
 		Description: `A 429 {"message":"Too many requests"} with Retry-After: the SDK waits and retries the GET, which then succeeds; ` +
 			"a POST answered 429 is not repeated.",
-		SimOnly: true,
 		Sim: SimSetup{Prepare: func(srv *sim.Server) {
 			rateLimitOnce(srv, "GET", "/api/options/models")
 			rateLimitOnce(srv, "GET", "/api/settings")
 			rateLimitOnce(srv, "POST", "/api/secrets")
 		}},
 		Run: func(ctx context.Context, s *Session) error {
+			if s.Live() {
+				return realRateLimit(ctx, s)
+			}
 			models, err := s.Client.ListModels(ctx)
 			if err != nil {
 				return fail("listModels (after a 429)", err)
@@ -195,9 +200,10 @@ func hostedFallbackScenario() Scenario {
 		Name: "hosted_runtime_fallback",
 		Description: "The hosted service's app host answers runtime routes with its HTML \"System Maintenance\" page (500): " +
 			"the SDK falls back to the conversation's runtime host and its session key.",
-		Writes:  true,
-		SimOnly: true,
-		Sim:     SimSetup{Mode: sim.ModeHosted, APIKey: true},
+		Writes:          true,
+		SimOnly:         true,
+		NotOnRealServer: "needs the hosted service's app host, whose maintenance page sends runtime routes to a runtime host: a self-hosted install serves them itself",
+		Sim:             SimSetup{Mode: sim.ModeHosted, APIKey: true},
 		Run: func(ctx context.Context, s *Session) error {
 			// A new account stores its LLM settings before its first conversation.
 			if err := s.Client.StoreLLMSettings(ctx, wrapper.LLMSettings{Model: "anthropic/claude-sonnet-4-5-20250929", APIKey: fakeLLMKey}); err != nil {
@@ -246,8 +252,9 @@ func removedHostScenario() Scenario {
 		Name: "v0_removed_host",
 		Description: "A host that no longer serves V0 (app.all-hands.dev since 2026-04-16): GETs answer the web app's " +
 			"index.html with 200, other methods 405; the SDK says ErrNotV0 instead of failing to decode.",
-		SimOnly: true,
-		Sim:     SimSetup{Mode: sim.ModeRemoved},
+		SimOnly:         true,
+		NotOnRealServer: "needs a host without V0 (app.all-hands.dev since 2026-04-16): every released openhands-ai that serves V0 serves it whole",
+		Sim:             SimSetup{Mode: sim.ModeRemoved},
 		Expect: []Expectation{
 			{Kind: KindResponse, Status: 200, Contains: "text/html", Why: "the web app's HTML where V0 JSON was due"},
 			{Kind: KindResponse, Operation: "createConversation", Status: 405, Why: "the removed host refuses V0 POSTs with 405"},
@@ -265,6 +272,50 @@ func removedHostScenario() Scenario {
 			return expectError("createConversation", err, wrapper.ErrNotV0)
 		},
 	}
+}
+
+// rateBurst is how many requests realRateLimit sends at once: the
+// self-hosted limiter (openhands/server/middleware.py) lets 10 a second per
+// client through, delays the next 10 by a second, and answers 429 beyond 20.
+const rateBurst = 30
+
+// realRateLimit drives a real server's own limiter: a burst of listModels
+// from a client that does not retry, some answered 429 (ErrRateLimited,
+// with Retry-After); then the SDK's listModels, which waits out any 429 and
+// succeeds. Whether one POST meets a 429 depends on timing a real server
+// does not let us choose, so that part is the simulator's.
+func realRateLimit(ctx context.Context, s *Session) error {
+	noRetry, err := s.NewClient(wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, rateBurst)
+	for i := range rateBurst {
+		wg.Go(func() { _, errs[i] = noRetry.ListModels(ctx) })
+	}
+	wg.Wait()
+	limited := 0
+	for _, err := range errs {
+		switch {
+		case errors.Is(err, wrapper.ErrRateLimited):
+			limited++
+		case err != nil:
+			return fail("listModels (burst)", err)
+		}
+	}
+	if limited == 0 {
+		return s.Skip("%d requests at once, none answered 429: the server has no rate limiter, or a looser one", rateBurst)
+	}
+	s.Notef("%d of %d requests sent at once were answered 429", limited, rateBurst)
+	if _, err := s.Client.ListModels(ctx); err != nil {
+		return fail("listModels (after the burst)", err)
+	}
+	if s.OnNetwork() {
+		// Let the limiter's one-second window pass before the next scenario.
+		time.Sleep(1100 * time.Millisecond)
+	}
+	return nil
 }
 
 // rateLimitOnce makes the simulator answer the next matching request with

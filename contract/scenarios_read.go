@@ -74,7 +74,7 @@ func gitUserScenario() Scenario {
 		Run: func(ctx context.Context, s *Session) error {
 			user, err := s.Client.GetUserInfo(ctx)
 			if s.Live() && errors.Is(err, wrapper.ErrUnauthorized) {
-				return s.Skip("the server has no git provider token (getUserInfo answered 401)")
+				return s.Skip("the server has no git provider token (getUserInfo answered 401): the git routes need a token for a git host (GitHub, GitLab, Bitbucket) the server can reach")
 			}
 			if err != nil {
 				return fail("getUserInfo", err)
@@ -222,6 +222,12 @@ func readingScenario() Scenario {
 				return nil
 			}
 			traj, err := s.Client.GetTrajectory(ctx, id)
+			if s.Live() && errors.Is(err, wrapper.ErrNotFound) {
+				// A real server serves the trajectory of a running conversation
+				// only: for a stopped one it answers 404 "Conversation ... not found".
+				s.Notef("conversation with %d events; its trajectory is 404 while it is stopped", count)
+				return nil
+			}
 			if err != nil {
 				return fail("getTrajectory", err)
 			}
@@ -293,7 +299,14 @@ func readRuntime(ctx context.Context, s *Session, id string) error {
 		return fail("getEvents (last)", err)
 	}
 	if ok {
-		if _, err := s.Client.GetRememberPrompt(ctx, id, last); err != nil {
+		_, err := s.Client.GetRememberPrompt(ctx, id, last)
+		switch {
+		case s.Live() && errors.Is(err, wrapper.ErrServer):
+			// openhands-ai 0.62.0's route asks its conversation manager for a
+			// completion under the id "remember_prompt", which no conversation
+			// has: RuntimeError no_conversation:remember_prompt, a 500.
+			s.Notef("getRememberPrompt: the server failed (%s)", err)
+		case err != nil:
 			return fail("getRememberPrompt", err)
 		}
 	}

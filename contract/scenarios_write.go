@@ -44,31 +44,37 @@ func lifecycleScenario() Scenario {
 			if _, err := s.Client.StartConversation(ctx, id); err != nil {
 				return fail("startConversation", err)
 			}
-			var seen []api.ConversationStatus
-			done, err := s.Client.Wait(ctx, id, append(s.WaitOptions(), wrapper.WithStatusCallback(func(c api.ConversationInfo) {
-				seen = append(seen, c.Status)
-			}))...)
-			switch {
-			case s.Live() && errors.Is(err, context.DeadlineExceeded):
+			if s.Live() {
 				// A real server keeps a conversation whose agent is done RUNNING,
-				// awaiting input, until it is stopped or idles out.
-				s.Notef("still not stopped after the wait bound: stopping it")
+				// awaiting input, until it is stopped or idles out: wait for the
+				// agent's state instead, then stop it.
+				state, err := waitAgentDone(ctx, s, id)
+				switch {
+				case errors.Is(err, errAgentBusy):
+					s.Notef("the agent was still working after the wait bound: stopping it")
+				case err != nil:
+					return err
+				default:
+					s.Notef("the agent ended in state %s", state)
+				}
 				if _, err := s.Client.StopConversation(ctx, id); err != nil {
 					return fail("stopConversation", err)
 				}
-			case err != nil:
-				return fail("getConversation (wait)", err)
-			default:
+			} else {
+				var seen []api.ConversationStatus
+				done, err := s.Client.Wait(ctx, id, append(s.WaitOptions(), wrapper.WithStatusCallback(func(c api.ConversationInfo) {
+					seen = append(seen, c.Status)
+				}))...)
+				if err != nil {
+					return fail("getConversation (wait)", err)
+				}
 				if err := check(wrapper.IsTerminal(done.Status), "wait ended on %s", done.Status); err != nil {
 					return err
 				}
+				s.Notef("statuses seen while waiting: %v", seen)
 			}
-			s.Notef("statuses seen while waiting: %v", seen)
 			if err := readEvents(ctx, s, id); err != nil {
 				return err
-			}
-			if _, err := s.Client.GetTrajectory(ctx, id); err != nil {
-				return fail("getTrajectory", err)
 			}
 			if err := s.Client.RenameConversation(ctx, id, "openhands-v0 contract lifecycle"); err != nil {
 				return fail("updateConversation", err)
@@ -78,6 +84,11 @@ func lifecycleScenario() Scenario {
 			}
 			if _, err := waitRunning(ctx, s, id); err != nil {
 				return err
+			}
+			// The trajectory is served for a running conversation only (a real
+			// server answers 404 for a stopped one).
+			if _, err := s.Client.GetTrajectory(ctx, id); err != nil {
+				return fail("getTrajectory", err)
 			}
 			if err := readRuntime(ctx, s, id); err != nil {
 				return err
@@ -108,7 +119,7 @@ func lifecycleScenario() Scenario {
 			if _, err := s.Client.StopConversation(ctx, id); err != nil {
 				return fail("stopConversation", err)
 			}
-			if err := s.Client.DeleteConversation(ctx, id); err != nil {
+			if err := deleteAfterStop(ctx, s, id); err != nil {
 				return fail("deleteConversation", err)
 			}
 			conv.deleted = true
@@ -270,14 +281,24 @@ func gitProvidersScenario() Scenario {
 	return Scenario{
 		Name: "git_providers",
 		Description: "A git provider token stored and shown as set in the settings, then every provider token unset. " +
-			"Never run live: the user's tokens cannot be read back to restore them.",
-		Writes:  true,
-		SimOnly: true,
-		Sim:     SimSetup{SeedData: true},
+			"Live only against a throw-away server: the user's tokens cannot be read back to restore them.",
+		Writes:     true,
+		Disposable: true,
+		Sim:        SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
-			if err := s.Client.AddGitProviders(ctx, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{
+			err := s.Client.AddGitProviders(ctx, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{
 				string(api.ProviderTypeGithub): {Token: fakeGitHubToken, Host: "github.com"},
-			}}); err != nil {
+			}})
+			if s.Live() && errors.Is(err, wrapper.ErrUnauthorized) {
+				// A real server checks a token against its git host before it
+				// stores it: a made-up token is refused (401 "Invalid token").
+				s.Notef("addGitProviders: the server checked the token with its git host and refused it (401)")
+				if err := s.Client.UnsetProviderTokens(ctx); err != nil {
+					return fail("unsetProviderTokens", err)
+				}
+				return nil
+			}
+			if err != nil {
 				return fail("addGitProviders", err)
 			}
 			set, err := s.Client.GetSettings(ctx)
@@ -304,9 +325,10 @@ func feedbackScenario() Scenario {
 		Name: "feedback",
 		Description: "Feedback on a conversation. Never run live: the server sends the trajectory to the feedback service, " +
 			"which cannot be undone.",
-		Writes:  true,
-		SimOnly: true,
-		Sim:     SimSetup{SeedData: true},
+		Writes:          true,
+		SimOnly:         true,
+		NotOnRealServer: "never run live: submit-feedback sends the conversation's trajectory to the OpenHands feedback service, off the machine, and cannot be undone",
+		Sim:             SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "running V0 conversation", func(c api.ConversationInfo) bool {
 				return c.Status == api.RUNNING && c.ConversationVersion != "V1"

@@ -187,6 +187,9 @@ type logTransport struct {
 	log  *slog.Logger
 }
 
+// CloseIdleConnections closes the idle connections of the transport below.
+func (t *logTransport) CloseIdleConnections() { closeIdle(t.next) }
+
 func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !t.log.Enabled(req.Context(), slog.LevelDebug) {
 		return t.next.RoundTrip(req)

@@ -130,10 +130,41 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		default:
+			if resp.StatusCode >= 500 {
+				resp.Body = &dropIdleOnClose{ReadCloser: resp.Body, next: t.next}
+			}
 			return resp, nil
 		}
 	}
 }
+
+// dropIdleOnClose closes the transport's idle connections once a 5xx
+// answer's body is closed. A server that failed with an unhandled exception
+// (uvicorn's 500 "Internal Server Error") closes the connection after its
+// answer; reused at once for the next request, it resets, and a POST that
+// met it could not be retried. Dropping the idle connections sends the next
+// request on a fresh one.
+type dropIdleOnClose struct {
+	io.ReadCloser
+	next http.RoundTripper
+}
+
+func (b *dropIdleOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	closeIdle(b.next)
+	return err
+}
+
+// closeIdle closes rt's idle connections, if it keeps any.
+func closeIdle(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// CloseIdleConnections closes the idle connections of the transport below
+// (http.Client.CloseIdleConnections reaches it through here).
+func (t *retryTransport) CloseIdleConnections() { closeIdle(t.next) }
 
 // once sends one try with the per-try timeout: the answer's headers must come
 // within it, and the body may not stall for longer than it.

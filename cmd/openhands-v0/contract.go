@@ -22,7 +22,7 @@ const (
 
 func (a *app) contractCommand() *cobra.Command {
 	cmd := group("contract", "Check a server (or the recorded cassettes) against the V0 spec")
-	cmd.AddCommand(a.contractRunCommand(), a.contractProbeCommand(), a.contractDriftCommand())
+	cmd.AddCommand(a.contractRunCommand(), a.contractProbeCommand(), a.contractDriftCommand(), a.contractVersionsCommand())
 	return cmd
 }
 
@@ -42,8 +42,8 @@ func (a *app) target(cmd *cobra.Command) target {
 
 func (a *app) contractRunCommand() *cobra.Command {
 	var (
-		live, allowWrites, record bool
-		reportDir                 string
+		live, allowWrites, record, disposable bool
+		reportDir, cassetteDir                string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -67,7 +67,11 @@ contract-report.json there. Exits 1 when the report does not pass.`,
 			if allowWrites && !live {
 				return usagef("--allow-writes needs --live")
 			}
-			opts := contract.RunOptions{Mode: contract.ModeReplay, Record: record, AllowWrites: allowWrites}
+			if disposable && !allowWrites {
+				return usagef("--disposable needs --live --allow-writes")
+			}
+			opts := contract.RunOptions{Mode: contract.ModeReplay, Record: record, AllowWrites: allowWrites,
+				Disposable: disposable, CassetteDir: cassetteDir}
 			if a.verbose {
 				opts.Logger = a.log
 			}
@@ -107,7 +111,34 @@ contract-report.json there. Exits 1 when the report does not pass.`,
 	f.BoolVar(&allowWrites, "allow-writes", false, "with --live, also run the scenarios that create, start or delete")
 	f.BoolVar(&record, "record", false, "rewrite the cassettes (from the live server with --live, else from the simulator)")
 	f.StringVar(&reportDir, "report-dir", "", "also write the report as Markdown and JSON into this folder")
+	f.StringVar(&cassetteDir, "cassette-dir", "", "the cassettes folder to replay or record (default: the module's cassettes/; a replay of it also replays cassettes/real/*)")
+	f.BoolVar(&disposable, "disposable", false, "with --live --allow-writes, the server is a throw-away one: also run the scenarios that change what they cannot restore (git provider tokens)")
 	return cmd
+}
+
+func (a *app) contractVersionsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "versions",
+		Short: "Print the table of operations against the real OpenHands versions the cassettes were recorded from",
+		Long: `Replay the cassettes recorded from real OpenHands servers (cassettes/real/, one
+folder per version, made by make record-real) and print a Markdown table: each
+spec operation against each version, "ok" when that server answered it with
+success, "no success" with the statuses it answered instead, "not reached"
+when no scenario could call it there (the contract report says why). Run it
+inside the repository. The README's version table is this output.`,
+		Example: `  openhands-v0 contract versions > /tmp/versions.md`,
+		Args:    exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			report, err := contract.Run(cmd.Context(), contract.RunOptions{Mode: contract.ModeReplay})
+			if report == nil {
+				return err
+			}
+			if len(report.Real) == 0 {
+				return errors.New("no cassettes recorded from a real server (cassettes/real/): record them with make record-real")
+			}
+			return report.WriteVersionMatrix(a.stdout)
+		},
+	}
 }
 
 func (a *app) contractProbeCommand() *cobra.Command {

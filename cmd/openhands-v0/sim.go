@@ -14,7 +14,7 @@ import (
 
 func (a *app) simCommand() *cobra.Command {
 	cmd := group("sim", "Run the V0 server simulator")
-	cmd.AddCommand(a.simServeCommand())
+	cmd.AddCommand(a.simServeCommand(), a.simLLMCommand())
 	return cmd
 }
 

@@ -1,0 +1,164 @@
+package contract
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/openhands-go/openhands-v0/spec"
+)
+
+// RealDir is the folder, inside the cassettes folder, that holds one folder
+// of cassettes per real OpenHands server version they were recorded from
+// (`make record-real`): cassettes/real/openhands-0.62.0/, say.
+const RealDir = "real"
+
+// skipReasonsFile, in a real server's cassette folder, says why each
+// scenario without a cassette there was not recorded.
+const skipReasonsFile = "skipped.json"
+
+// RealServerReport is the replay of the cassettes recorded from one real
+// OpenHands server.
+type RealServerReport struct {
+	// Server names it: the folder's name, e.g. openhands-0.62.0.
+	Server string `json:"server"`
+	// Report is the replay's report: rows, scenarios, verdict. Coverage of
+	// every operation is not required of a real server.
+	Report *Report `json:"report"`
+}
+
+// RealCassetteDirs lists the folders of cassettes recorded from real
+// servers under dir (dir/real/*), sorted by version.
+func RealCassetteDirs(dir string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, RealDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("contract: real server cassettes: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, filepath.Join(dir, RealDir, e.Name()))
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return compareVersions(serverVersion(a), serverVersion(b)) })
+	return out, nil
+}
+
+// serverVersion is the version in a real server folder's name
+// (openhands-0.62.0 -> 0.62.0).
+func serverVersion(dir string) string {
+	_, v, _ := strings.Cut(filepath.Base(dir), "-")
+	return v
+}
+
+// compareVersions orders dotted versions numerically (0.9.0 < 0.62.0).
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(as), len(bs)) {
+		var x, y int
+		if i < len(as) {
+			fmt.Sscan(as[i], &x)
+		}
+		if i < len(bs) {
+			fmt.Sscan(bs[i], &y)
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+// replayRealServers replays, after the simulator's cassettes, the cassettes
+// of every real server under opts.CassetteDir, and adds each replay to the
+// report; the report passes only if each of them does.
+func replayRealServers(ctx context.Context, v *spec.Validator, scenarios []Scenario, opts RunOptions, report *Report) error {
+	dirs, err := RealCassetteDirs(opts.CassetteDir)
+	if err != nil {
+		return err
+	}
+	for _, dir := range dirs {
+		reasons, err := loadSkipReasons(dir)
+		if err != nil {
+			return err
+		}
+		sub := opts
+		sub.CassetteDir, sub.recordedLive, sub.skipReasons = dir, true, reasons
+		sub.ReportMarkdown, sub.ReportJSON, sub.Record = "", "", false
+		runs := make([]scenarioRun, 0, len(scenarios))
+		for _, sc := range scenarios {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			runs = append(runs, runScenario(ctx, v, sc, sub))
+		}
+		r := buildReport(v.Operations(), runs, sub)
+		report.Real = append(report.Real, RealServerReport{Server: filepath.Base(dir), Report: r})
+	}
+	if len(report.Real) > 0 {
+		report.Pass, report.Verdict = verdictWithReal(report)
+	}
+	return nil
+}
+
+// writeSkipReasons saves, beside a live recording, why each scenario that
+// was not recorded was skipped, and removes cassettes an earlier recording
+// left for them: the folder holds one server run.
+func writeSkipReasons(dir string, runs []scenarioRun) error {
+	reasons := map[string]string{}
+	for _, run := range runs {
+		if run.outcome != OutcomePassed {
+			reasons[run.scenario.Name] = run.reason
+			if err := os.Remove(CassettePath(dir, run.scenario.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	raw, err := json.MarshalIndent(reasons, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, skipReasonsFile), append(raw, '\n'), 0o644)
+}
+
+// loadSkipReasons reads a real server folder's skip reasons (none if the
+// file is absent).
+func loadSkipReasons(dir string) (map[string]string, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, skipReasonsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var reasons map[string]string
+	if err := json.Unmarshal(raw, &reasons); err != nil {
+		return nil, fmt.Errorf("contract: %s: %w", filepath.Join(dir, skipReasonsFile), err)
+	}
+	return reasons, nil
+}
+
+// verdictWithReal is the verdict of a replay that includes real servers:
+// the simulator's, then one clause per real server.
+func verdictWithReal(r *Report) (bool, string) {
+	pass, line := verdict(r)
+	parts := []string{"simulator: " + line}
+	for _, rs := range r.Real {
+		parts = append(parts, rs.Server+" (real): "+rs.Report.Verdict)
+		pass = pass && rs.Report.Pass
+	}
+	prefix := "PASS"
+	if !pass {
+		prefix = "FAIL"
+	}
+	return pass, prefix + ": " + strings.Join(parts, "; ")
+}

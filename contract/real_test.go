@@ -1,0 +1,70 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestReplayIncludesTheRealServers: a replay of the cassettes folder also
+// replays every real server's folder, each passes, and the one the spec
+// was written from (0.62.0) answered at least 35 operations with success.
+func TestReplayIncludesTheRealServers(t *testing.T) {
+	rep, err := Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, err := RealCassetteDirs(mustCassetteDir(t))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("real server folders %v, %v; want at least one", dirs, err)
+	}
+	if len(rep.Real) != len(dirs) {
+		t.Fatalf("%d real replays, want %d", len(rep.Real), len(dirs))
+	}
+	if !rep.Pass {
+		t.Fatalf("verdict %s", rep.Verdict)
+	}
+	for _, rs := range rep.Real {
+		for _, sc := range rs.Report.Scenarios {
+			if sc.Outcome == OutcomeSkipped && sc.Reason == "" {
+				t.Errorf("%s: %s skipped without a reason", rs.Server, sc.Name)
+			}
+		}
+		if rs.Server == "openhands-0.62.0" && rs.Report.Totals.WithSuccess < 35 {
+			t.Errorf("openhands-0.62.0 answered %d operations with success, want at least 35", rs.Report.Totals.WithSuccess)
+		}
+		if rs.Report.Totals.Violations != 0 || rs.Report.Totals.UndeclaredFields != 0 {
+			t.Errorf("%s: %d violations, %d undeclared fields", rs.Server, rs.Report.Totals.Violations, rs.Report.Totals.UndeclaredFields)
+		}
+	}
+	var table bytes.Buffer
+	if err := rep.WriteVersionMatrix(&table); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(table.String()), "\n")
+	if len(lines) != 2+len(rep.Operations) || !strings.Contains(lines[0], rep.Real[0].Server) {
+		t.Fatalf("version table:\n%s", table.String())
+	}
+}
+
+func mustCassetteDir(t *testing.T) string {
+	t.Helper()
+	dir, err := DefaultCassetteDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestCompareVersions(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{{"0.9.0", "0.62.0", -1}, {"0.62.0", "0.62.0", 0}, {"1.0.0", "0.62.0", 1}, {"0.62", "0.62.1", -1}} {
+		got := compareVersions(c.a, c.b)
+		if (got < 0 && c.want >= 0) || (got > 0 && c.want <= 0) || (got == 0 && c.want != 0) {
+			t.Errorf("compareVersions(%s, %s) = %d, want sign %d", c.a, c.b, got, c.want)
+		}
+	}
+}
