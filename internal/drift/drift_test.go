@@ -207,3 +207,13 @@ func containsFinding(got []Finding, want Finding) bool {
 		return f.ID == want.ID && f.Level == want.Level && f.Operation == want.Operation
 	})
 }
+
+func TestBreakingReportsRemovedDeprecatedOperation(t *testing.T) {
+	base := strings.Replace(base30, "    delete:\n      operationId: deleteThing\n", "    delete:\n      operationId: deleteThing\n      deprecated: true\n", 1)
+	revision := strings.Replace(same31, `"delete": {`, `"x-gone": {`, 1)
+	got := breaking(t, base, revision)
+	want := Finding{ID: "api-removed-without-deprecation", Level: LevelError, Operation: "DELETE /things/{id}"}
+	if !containsFinding(got, want) {
+		t.Fatalf("want %s among %v", want, got)
+	}
+}
