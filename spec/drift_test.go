@@ -5,23 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/openhands-go/openhands-v0/internal/drift"
 	"github.com/openhands-go/openhands-v0/internal/upstream"
 	"github.com/openhands-go/openhands-v0/spec"
 )
-
-// checkOursNullable is the group check that each field named is nullable
-// in our spec: oasdiff reports the nullable notation the same way whether
-// or not our field is nullable.
-const checkOursNullable = "ours-nullable"
 
 // loadReview reads the drift review with the baselines, as contract drift does.
 func loadReview(t *testing.T) *drift.Review {
@@ -86,9 +77,6 @@ func TestExpectedDriftIsWellFormed(t *testing.T) {
 		if len(strings.Fields(g.Reason)) < 8 {
 			t.Errorf("group %d: the reason %q does not explain", i, g.Reason)
 		}
-		if g.Check != "" && g.Check != checkOursNullable {
-			t.Errorf("group %d: unknown check %q", i, g.Check)
-		}
 		if len(g.Findings) == 0 {
 			t.Errorf("group %d has no findings", i)
 		}
@@ -109,12 +97,6 @@ func TestExpectedDriftIsWellFormed(t *testing.T) {
 			method, path, _ := strings.Cut(f.Op, " ")
 			if item := doc.Paths.Value(path); item == nil || item.GetOperation(method) == nil {
 				t.Errorf("%+v: the spec has no operation %q", f, f.Op)
-				continue
-			}
-			if g.Check == checkOursNullable {
-				if err := fieldIsNullable(doc, f); err != nil {
-					t.Errorf("%s: %v", f.Op, err)
-				}
 			}
 		}
 	}
@@ -168,64 +150,4 @@ func TestDriftAgainstUpstream(t *testing.T) {
 			}
 		})
 	}
-}
-
-// The texts oasdiff gives for the nullable notation, with the property
-// (empty for the whole body) and the response status.
-var nullableTexts = []*regexp.Regexp{
-	regexp.MustCompile("^response property `([^`]*)` list-of-types was widened by adding types `null` to media type `application/json` of response `(\\d+)`$"),
-	regexp.MustCompile("^(?:removed|added) `[^`]*` (?:from|to) the `([^`]*)` response property `(?:allOf|anyOf)` list for the response status `(\\d+)`$"),
-	regexp.MustCompile("^(?:removed|added) `[^`]*` (?:from|to) the response body ()`(?:allOf|anyOf)` list for the response status `(\\d+)`$"),
-}
-
-// fieldIsNullable checks that the response field a nullable-notation
-// finding names is nullable in our spec.
-func fieldIsNullable(doc *openapi3.T, f drift.ReviewedFinding) error {
-	var m []string
-	for _, re := range nullableTexts {
-		if m = re.FindStringSubmatch(f.Text); m != nil {
-			break
-		}
-	}
-	if m == nil {
-		return fmt.Errorf("the text %q names no response field to check", f.Text)
-	}
-	status, _ := strconv.Atoi(m[2])
-	method, path, _ := strings.Cut(f.Op, " ")
-	resp := doc.Paths.Value(path).GetOperation(method).Responses.Status(status)
-	if resp == nil || resp.Value.Content.Get("application/json") == nil {
-		return fmt.Errorf("no JSON response %d", status)
-	}
-	schema := resp.Value.Content.Get("application/json").Schema
-	if m[1] != "" {
-		for _, seg := range strings.Split(m[1], "/") {
-			if schema = child(schema, seg); schema == nil {
-				return fmt.Errorf("no field %q in the %d response", m[1], status)
-			}
-		}
-	}
-	if !schema.Value.Nullable {
-		return fmt.Errorf("the field %q of the %d response is not nullable, yet the finding is filed as notation", m[1], status)
-	}
-	return nil
-}
-
-// child returns the schema of an array's items ("items") or of a property,
-// looking through allOf.
-func child(s *openapi3.SchemaRef, seg string) *openapi3.SchemaRef {
-	if s == nil || s.Value == nil {
-		return nil
-	}
-	if seg == "items" && s.Value.Items != nil {
-		return s.Value.Items
-	}
-	if p := s.Value.Properties[seg]; p != nil {
-		return p
-	}
-	for _, part := range s.Value.AllOf {
-		if c := child(part, seg); c != nil {
-			return c
-		}
-	}
-	return nil
 }

@@ -125,6 +125,7 @@ func loadSpec(ctx context.Context, data []byte, name string) (*load.SpecInfo, er
 	if info.Spec == nil || info.Spec.Paths == nil {
 		return nil, &LoadError{Name: name, Err: fmt.Errorf("not an OpenAPI document (no paths)")}
 	}
+	unwrap(info.Spec)
 	openapi3conv.Upgrade(info.Spec)
 	undeprecate(info.Spec)
 	return info, nil

@@ -217,3 +217,24 @@ func TestBreakingReportsRemovedDeprecatedOperation(t *testing.T) {
 		t.Fatalf("want %s among %v", want, got)
 	}
 }
+
+// TestBreakingSeesThroughNullableWrappers compares a body that our spec
+// writes `allOf: [$ref] + nullable` with the same body as FastAPI writes it,
+// `anyOf: [$ref, {type: 'null'}]`: no finding for the notation, and a field
+// dropped inside is found.
+func TestBreakingSeesThroughNullableWrappers(t *testing.T) {
+	base := strings.Replace(base30, "schema: {$ref: '#/components/schemas/Thing'}", "schema: {allOf: [{$ref: '#/components/schemas/Thing'}], nullable: true}", 1)
+	revision := strings.Replace(same31, `{"schema": {"$ref": "#/components/schemas/Thing"}}`, `{"schema": {"anyOf": [{"$ref": "#/components/schemas/Thing"}, {"type": "null"}]}}`, 1)
+	if base == base30 || revision == same31 {
+		t.Fatal("the fixtures did not change")
+	}
+	if got := breaking(t, base, revision); len(got) != 0 {
+		t.Errorf("the two notations of a nullable body: %v", got)
+	}
+	dropped := strings.NewReplacer(`"required": ["id", "name"]`, `"required": ["id"]`, `"name": {"type": "string"},`, ``).Replace(revision)
+	got := breaking(t, base, dropped)
+	want := Finding{ID: "response-required-property-removed", Level: LevelError, Operation: "GET /things/{id}"}
+	if !containsFinding(got, want) {
+		t.Fatalf("want %s among %v", want, got)
+	}
+}

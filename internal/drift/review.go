@@ -47,8 +47,6 @@ type ReviewedDocument struct {
 type ReviewGroup struct {
 	// Reason explains why the findings are expected.
 	Reason string `yaml:"reason" json:"reason"`
-	// Check names an extra test of the group ("ours-nullable"), or "".
-	Check string `yaml:"check" json:"check,omitempty"`
 	// Findings are the reviewed findings.
 	Findings []ReviewedFinding `yaml:"findings" json:"findings"`
 }
