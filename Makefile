@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 PKGS := ./...
 
-.PHONY: all generate check-generated test race lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz bench bench-smoke
+.PHONY: all generate check-generated test race lint tidy-check build contract contract-live drift record record-live probe sim golden faults fuzz bench bench-smoke
 
 all: check-generated lint test
 
@@ -48,6 +48,10 @@ contract:
 ## contract-live: the same scenarios against OPENHANDS_APP_BASE (read-only; ARGS=--allow-writes for the rest)
 contract-live:
 	$(GO) run ./cmd/openhands-v0 contract run --live --report-dir reports $(ARGS)
+
+## drift: what changed in OPENHANDS_APP_BASE's /openapi.json (or FILE=doc.json) that breaks the SDK (exit 1); ARGS=--all, ARGS='-o json'
+drift:
+	$(GO) run ./cmd/openhands-v0 contract drift $(if $(FILE),--file $(FILE)) $(ARGS)
 
 ## record: re-record every cassette from the simulator (deterministic: a second run changes nothing)
 record:
