@@ -173,6 +173,33 @@ func TestDriftNamesEachChangeAndTheSDKMethod(t *testing.T) {
 	}
 }
 
+// TestDriftEnumValueAddedMayBreak: a response enum that gains a value is
+// not a break for this SDK (its enums are open), but is reported.
+func TestDriftEnumValueAddedMayBreak(t *testing.T) {
+	file := mutated(t, func(doc map[string]any) {
+		status := obj(doc, "components", "schemas", "ConversationStatus")
+		status["enum"] = append(status["enum"].([]any), "PAUSED")
+	})
+	res, err := Drift(context.Background(), DriftOptions{File: file, Baselines: fstest.MapFS{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Compatible || res.Breaking != 0 || res.MayBreak == 0 || res.MayBreak != len(res.Changes) {
+		t.Fatalf("%s: %d breaking, %d may break", res.Verdict, res.Breaking, res.MayBreak)
+	}
+	for _, c := range res.Changes {
+		if c.Severity != SeverityMayBreak || c.Rule != "response-property-enum-value-added" || !strings.Contains(c.Change, "`PAUSED`") || len(c.Methods()) == 0 {
+			t.Errorf("change %+v", c)
+		}
+	}
+	if !slices.ContainsFunc(res.Changes, func(c DriftChange) bool { return c.OperationID == "getConversation" }) {
+		t.Error("getConversation's status is not among the changes")
+	}
+	if !strings.HasPrefix(res.Verdict, "compatible with the reviewed OpenHands 0.62.0 document (openhands-0.62.0): no change breaks the SDK, ") {
+		t.Errorf("verdict %q", res.Verdict)
+	}
+}
+
 // baselineSource supplies a baselines folder to a test case.
 type baselineSource func(t *testing.T) fstest.MapFS
 

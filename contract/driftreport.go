@@ -143,6 +143,10 @@ func judge(ours, doc []byte, source, version string, review *drift.Review, findi
 		if f.Level == drift.LevelError {
 			c.Severity = SeverityBreaking
 		}
+		if openEnumRules[f.ID] {
+			c.Severity = SeverityMayBreak
+			c.Change += " (the SDK's enums are open: it decodes the new value as is; list it in the spec so that Valid knows it)"
+		}
 		if op, ok := idx.ops[f.Operation]; ok {
 			c.OperationID, c.APIMethod = op.id, goName(op.id)
 			c.SDK = drift.SDKMethods(op.id)
@@ -216,6 +220,16 @@ func driftVerdict(res *DriftResult, total int) string {
 		return fmt.Sprintf("compatible %s: no change breaks the SDK, %s may (check them); %d reviewed differences", against, plural(res.MayBreak, "change"), reviewed)
 	}
 	return fmt.Sprintf("compatible %s: 0 changes; %d reviewed differences", against, reviewed)
+}
+
+// openEnumRules are the oasdiff rules, breaking for a client with closed
+// enums, that this SDK survives: its enums are open strings, so a value a
+// newer server adds to a response decodes unchanged (api's
+// TestEnumsAcceptValuesAddedLater). They may break a caller that switches
+// over the values, so they are reported as may-break.
+var openEnumRules = map[string]bool{
+	"response-property-enum-value-added":  true,
+	"response-mediatype-enum-value-added": true,
 }
 
 // removal reports whether an oasdiff rule says an operation is gone.
@@ -308,22 +322,15 @@ func movedOperations(baseline, server []byte) map[string]string {
 		}
 		var to []string
 		for sop, sh := range after {
-			if sh == h {
-				if bh, ok := before[sop]; !ok || bh != h {
-					to = append(to, sop)
-				}
+			if bh, had := before[sop]; sh == h && (!had || bh != h) {
+				to = append(to, sop)
 			}
 		}
 		if len(to) == 1 {
-			out[op] = to[0]
+			out[normalOp(op)] = to[0]
 		}
 	}
-	// Keys with blanked parameters, values as the server writes them.
-	norm := map[string]string{}
-	for op, to := range out {
-		norm[normalOp(op)] = to
-	}
-	return norm
+	return out
 }
 
 // handlers maps each operation of a document ("METHOD /path") to its
