@@ -29,9 +29,6 @@ type DriftOptions struct {
 	File string
 	// HTTPClient fetches URL (default: a client giving up after 2 minutes).
 	HTTPClient *http.Client
-	// Spec is the spec to compare with (default: spec/openapi.yaml as
-	// embedded); the review and the edit locations refer to it.
-	Spec []byte
 	// Baselines is the folder of baseline documents (default: spec/baselines
 	// as embedded, spec.Baselines).
 	Baselines fs.FS
@@ -64,10 +61,7 @@ func Drift(ctx context.Context, opts DriftOptions) (*DriftResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	ours := opts.Spec
-	if ours == nil {
-		ours = spec.YAML()
-	}
+	ours := spec.YAML()
 	baselines := opts.Baselines
 	if baselines == nil {
 		baselines = spec.Baselines()

@@ -77,10 +77,12 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // path-level parameters are moved into each operation, header names are
 // lower-cased, and both are upgraded to the latest 3.x form (a 3.0
 // `nullable: true` becomes a `type` list with "null"), as oasdiff's
-// --flatten-params, --case-insensitive-headers and --auto-upgrade do.
+// --flatten-params, --case-insensitive-headers and --auto-upgrade do; and
+// "X or null", whether written `anyOf: [X, {type: 'null'}]` or `allOf: [X]`
+// with `nullable: true`, is read as X made nullable (see unwrap).
 // Deprecation is ignored: oasdiff lets a deprecated operation go without a
-// finding, but removing it breaks its callers just the same, and the V0
-// routes this SDK calls are all deprecated upstream. External $refs are not
+// finding, but removing it breaks its callers just the same, and most V0
+// routes the SDK calls are deprecated upstream. External $refs are not
 // followed. ctx bounds the loading.
 func Breaking(ctx context.Context, base, revision []byte, baseName, revName string) (findings []Finding, err error) {
 	if err := ctx.Err(); err != nil {
