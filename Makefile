@@ -8,18 +8,20 @@ PKGS := ./...
 REAL_VERSION ?= 0.62.0
 REAL_VERSIONS ?= 0.62.0
 
-.PHONY: real-server contract-real record-real versions all generate check-generated test race lint tidy-check build contract contract-live record record-live probe sim golden faults fuzz bench bench-smoke
+.PHONY: real-server contract-real record-real versions all generate check-generated test race lint tidy-check build contract contract-live drift record record-live probe sim golden faults fuzz bench bench-smoke
 
 all: check-generated lint test
 
-## generate: regenerate api/client.gen.go from spec/openapi.yaml
+## generate: regenerate api/client.gen.go from spec/openapi.yaml (and the drift table of which wrapper methods send each operation)
 generate:
 	$(GO) generate ./gen
 
-## check-generated: regenerate and fail if api/ differs from what is committed
+GENERATED := api/ internal/drift/sdkmethods_gen.go
+
+## check-generated: regenerate and fail if api/ (or the drift table) differs from what is committed
 check-generated: generate
-	@git diff --exit-code --stat -- api/ || { echo "api/ is stale: run 'make generate' and commit the result"; exit 1; }
-	@test -z "$$(git status --porcelain -- api/)" || { git status --porcelain -- api/; echo "api/ has files git does not track"; exit 1; }
+	@git diff --exit-code --stat -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit the result"; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "generated files git does not track"; exit 1; }
 
 ## test: every test, offline (fuzz seed corpora included)
 test:
@@ -49,6 +51,10 @@ contract:
 ## contract-live: the same scenarios against OPENHANDS_APP_BASE (read-only; ARGS=--allow-writes for the rest)
 contract-live:
 	$(GO) run ./cmd/openhands-v0 contract run --live --report-dir reports $(ARGS)
+
+## drift: what changed in OPENHANDS_APP_BASE's /openapi.json (or FILE=doc.json) that breaks the SDK (exit 1); ARGS=--all, ARGS='-o json'
+drift:
+	$(GO) run ./cmd/openhands-v0 contract drift $(if $(FILE),--file $(FILE)) $(ARGS)
 
 ## record: re-record every cassette from the simulator (deterministic: a second run changes nothing)
 record:

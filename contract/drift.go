@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"net/url"
@@ -28,27 +29,18 @@ type DriftOptions struct {
 	File string
 	// HTTPClient fetches URL (default: a client giving up after 2 minutes).
 	HTTPClient *http.Client
-}
-
-// DriftResult lists the changes from spec/openapi.yaml to the server's
-// document that could break this client.
-type DriftResult struct {
-	// Source is the document compared: the URL fetched or the file read.
-	Source string `json:"source"`
-	// Findings are oasdiff's breaking changes, at levels ERR and WARN.
-	Findings []drift.Finding `json:"findings"`
-	// Errors and Warnings count the findings by level.
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
-	// Verdict says it in one line.
-	Verdict string `json:"verdict"`
+	// Baselines is the folder of baseline documents (default: spec/baselines
+	// as embedded, spec.Baselines).
+	Baselines fs.FS
 }
 
 // Drift reads the server's OpenAPI document (fetching URL's /openapi.json,
-// or reading File) and lists, with oasdiff, the changes from this client's
-// spec that would break it: removed operations or response fields, narrowed
-// enums, new required parameters. A host that answers its web app's HTML is
-// reported as an error naming that.
+// or reading File), compares it with this client's spec (oasdiff, deprecation
+// ignored), and sorts each breaking difference: reviewed for the reviewed
+// document nearest to the server's info.version (spec/expected_drift.yaml),
+// or a change since that document, named with the operation, the SDK methods
+// that send it and the place in spec/openapi.yaml to edit. A host that
+// answers its web app's HTML is reported as an error naming that.
 func Drift(ctx context.Context, opts DriftOptions) (*DriftResult, error) {
 	var doc []byte
 	var source string
@@ -69,30 +61,21 @@ func Drift(ctx context.Context, opts DriftOptions) (*DriftResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	findings, err := drift.Breaking(ctx, spec.YAML(), doc, "spec/openapi.yaml", source)
+	ours := spec.YAML()
+	baselines := opts.Baselines
+	if baselines == nil {
+		baselines = spec.Baselines()
+	}
+	review, err := drift.LoadReview(spec.ExpectedDrift(), baselines)
 	if err != nil {
 		return nil, err
 	}
-	res := &DriftResult{Source: source, Findings: findings}
-	if res.Findings == nil {
-		res.Findings = []drift.Finding{}
+	findings, err := drift.Breaking(ctx, ours, doc, specFile, source)
+	if err != nil {
+		return nil, err
 	}
-	for _, f := range findings {
-		if f.Level == drift.LevelError {
-			res.Errors++
-		} else {
-			res.Warnings++
-		}
-	}
-	switch {
-	case res.Errors > 0:
-		res.Verdict = fmt.Sprintf("BREAKING: %s would break this client and %d more might (%s)", plural(res.Errors, "change"), res.Warnings, source)
-	case res.Warnings > 0:
-		res.Verdict = fmt.Sprintf("CHECK: %s might break this client (%s)", plural(res.Warnings, "change"), source)
-	default:
-		res.Verdict = "COMPATIBLE: no change would break this client (" + source + ")"
-	}
-	return res, nil
+	version, _ := drift.InfoVersion(doc) // Breaking has read the document
+	return judge(ours, doc, source, version, review, findings)
 }
 
 // specURL turns a base URL into its /openapi.json, and keeps a document URL.

@@ -1,6 +1,9 @@
 // Package gen holds how package api is generated: the oapi-codegen
-// configuration and the go:generate line. It has no other code and is
+// configuration and the go:generate lines. It has no other code and is
 // imported by nobody. The generator's version comes from go.mod (see tools.go).
+// The second line then rewrites the table of which wrapper methods send each
+// operation (internal/drift/sdkmethods_gen.go), read by contract drift.
 package gen
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml ../spec/openapi.yaml
+//go:generate go run ../internal/drift/sdkcalls/cmd/sdkgen -o ../internal/drift/sdkmethods_gen.go

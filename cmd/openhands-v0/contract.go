@@ -197,16 +197,29 @@ func probeExit(c contract.HostClass) int {
 }
 
 func (a *app) contractDriftCommand() *cobra.Command {
-	var file string
+	var (
+		file string
+		all  bool
+	)
 	cmd := &cobra.Command{
 		Use:   "drift",
-		Short: "List the server's OpenAPI changes that would break this client",
+		Short: "Tell whether the server's API changed in a way that breaks this SDK",
 		Long: `Fetch the OpenAPI document of the server of --base-url (OPENHANDS_APP_BASE),
-its /openapi.json, or read --file, and list with oasdiff the changes from this
-client's spec that would break it (ERR) or may (WARN). Exits 1 when there is
-any ERR finding.`,
+its /openapi.json, or read --file, and compare it (oasdiff) with the spec this
+SDK was generated from. The differences already reviewed for the reviewed
+document nearest to the server's version (spec/expected_drift.yaml; the
+baselines in spec/baselines are built in) are not reported; --all lists them by
+reason. Every other breaking difference is a change: an operation removed or
+moved (deprecated or not), a required response field removed or retyped, a
+request field that became required, ... Each change names the operation, the
+SDK methods that send it and the place in spec/openapi.yaml to edit; then edit
+the spec, make generate, make contract and make contract-live (docs/drift.md).
+
+Prints a one-line verdict first. Exits 0 when no change breaks the SDK, 1 when
+one does.`,
 		Example: `  openhands-v0 contract drift --base-url http://localhost:3000
-  openhands-v0 contract drift --file openapi.json -o json`,
+  openhands-v0 contract drift --file openapi.json -o json
+  openhands-v0 contract drift --file openapi.json --all   # the reviewed differences too`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts := contract.DriftOptions{File: file}
@@ -217,23 +230,17 @@ any ERR finding.`,
 			if err != nil {
 				return err
 			}
-			if err := a.printer().emit(res, func(w io.Writer) error {
-				for _, f := range res.Findings {
-					if _, err := fmt.Fprintln(w, oneLine(f.String())); err != nil {
-						return err
-					}
-				}
-				_, err := fmt.Fprintln(w, oneLine(res.Verdict))
-				return err
-			}); err != nil {
+			if err := a.printer().emit(res, func(w io.Writer) error { return writeDrift(w, res, all) }); err != nil {
 				return err
 			}
-			if res.Errors > 0 {
-				return &codedError{code: exitError, err: fmt.Errorf("%d breaking changes in %s", res.Errors, res.Source)}
+			if !res.Compatible {
+				return &codedError{code: exitError, err: fmt.Errorf("%s: %d breaking changes", res.Source, res.Breaking),
+					hint: "edit spec/openapi.yaml where each change says, then make generate, make contract and make contract-live (docs/drift.md)"}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&file, "file", "", "an OpenAPI document on disk instead of the server's /openapi.json")
+	cmd.Flags().BoolVar(&all, "all", false, "also list the reviewed differences, by reason")
 	return cmd
 }

@@ -57,17 +57,62 @@ func TestContractProbeClassifiesTheHost(t *testing.T) {
 
 func TestContractDriftOfTheUpstreamDocument(t *testing.T) {
 	isolateEnv(t)
-	doc := filepath.Join(upstream.Dir(t), "openapi_live_saas_2026-03-02_v0.json")
-	r := runCLI(t, "contract", "drift", "--file", doc, "-o", "json")
+	doc := filepath.Join(upstream.Dir(t), upstream.LiveOpenAPI)
+
+	r := runCLI(t, "contract", "drift", "--file", doc)
+	if r.code != exitOK || strings.Count(r.stdout, "\n") != 1 || !strings.HasPrefix(r.stdout, "compatible with the reviewed OpenHands 0.0.1 document (live): 0 changes") {
+		t.Fatalf("exit %d, want 0 and a one-line verdict:\n%s", r.code, r.stdout)
+	}
+
+	r = runCLI(t, "contract", "drift", "--file", doc, "-o", "json")
 	var res struct {
-		Errors   int               `json:"errors"`
-		Findings []json.RawMessage `json:"findings"`
+		Compatible bool              `json:"compatible"`
+		Changes    []json.RawMessage `json:"changes"`
+		Reviewed   []struct {
+			Findings []json.RawMessage `json:"findings"`
+		} `json:"reviewed_differences"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
 		t.Fatalf("drift -o json: %v\n%s", err, r.stdout)
 	}
-	if want := map[bool]int{true: exitError, false: exitOK}[res.Errors > 0]; r.code != want || len(res.Findings) < res.Errors {
-		t.Fatalf("%d errors, %d findings, exit %d", res.Errors, len(res.Findings), r.code)
+	if r.code != exitOK || !res.Compatible || res.Changes == nil || len(res.Changes) != 0 || len(res.Reviewed) == 0 {
+		t.Fatalf("exit %d, %+v", r.code, res)
+	}
+
+	r = runCLI(t, "contract", "drift", "--file", doc, "--all")
+	if r.code != exitOK || !strings.Contains(r.stdout, "reviewed differences for live") || strings.Count(r.stdout, "\n") < 20 {
+		t.Fatalf("--all: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestContractDriftOfAServerThatDroppedAnOperation(t *testing.T) {
+	isolateEnv(t)
+	data, err := os.ReadFile(filepath.Join(upstream.Dir(t), "openapi_server_0.62.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc["paths"].(map[string]any), "/api/conversations/{conversation_id}/stop")
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "openapi.json")
+	if err := os.WriteFile(file, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "contract", "drift", "--file", file)
+	first, _, _ := strings.Cut(r.stdout, "\n")
+	if r.code != exitError || first != "1 change breaks these SDK methods: Client.StopConversation (compared with the reviewed OpenHands 0.62.0 document (openhands-0.62.0))" {
+		t.Fatalf("exit %d, first line %q", r.code, first)
+	}
+	for _, want := range []string{"BREAKING POST /api/conversations/{conversation_id}/stop (stopConversation)", "SDK:    Client.StopConversation", "edit:   spec/openapi.yaml:", "make generate", "make contract-live"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("no %q in\n%s", want, r.stdout)
+		}
 	}
 }
 

@@ -77,8 +77,13 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // path-level parameters are moved into each operation, header names are
 // lower-cased, and both are upgraded to the latest 3.x form (a 3.0
 // `nullable: true` becomes a `type` list with "null"), as oasdiff's
-// --flatten-params, --case-insensitive-headers and --auto-upgrade do.
-// External $refs are not followed. ctx bounds the loading.
+// --flatten-params, --case-insensitive-headers and --auto-upgrade do; and
+// "X or null", whether written `anyOf: [X, {type: 'null'}]` or `allOf: [X]`
+// with `nullable: true`, is read as X made nullable (see unwrap).
+// Deprecation is ignored: oasdiff lets a deprecated operation go without a
+// finding, but removing it breaks its callers just the same, and most V0
+// routes the SDK calls are deprecated upstream. External $refs are not
+// followed. ctx bounds the loading.
 func Breaking(ctx context.Context, base, revision []byte, baseName, revName string) (findings []Finding, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -122,8 +127,22 @@ func loadSpec(ctx context.Context, data []byte, name string) (*load.SpecInfo, er
 	if info.Spec == nil || info.Spec.Paths == nil {
 		return nil, &LoadError{Name: name, Err: fmt.Errorf("not an OpenAPI document (no paths)")}
 	}
+	unwrap(info.Spec)
 	openapi3conv.Upgrade(info.Spec)
+	undeprecate(info.Spec)
 	return info, nil
+}
+
+// undeprecate clears every operation's deprecated flag and sunset date, so
+// that oasdiff judges the removal of a deprecated operation as it judges any
+// other removal.
+func undeprecate(doc *openapi3.T) {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			op.Deprecated = false
+			delete(op.Extensions, "x-sunset")
+		}
+	}
 }
 
 func toFindings(changes checker.Changes) []Finding {

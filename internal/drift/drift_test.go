@@ -207,3 +207,34 @@ func containsFinding(got []Finding, want Finding) bool {
 		return f.ID == want.ID && f.Level == want.Level && f.Operation == want.Operation
 	})
 }
+
+func TestBreakingReportsRemovedDeprecatedOperation(t *testing.T) {
+	base := strings.Replace(base30, "    delete:\n      operationId: deleteThing\n", "    delete:\n      operationId: deleteThing\n      deprecated: true\n", 1)
+	revision := strings.Replace(same31, `"delete": {`, `"x-gone": {`, 1)
+	got := breaking(t, base, revision)
+	want := Finding{ID: "api-removed-without-deprecation", Level: LevelError, Operation: "DELETE /things/{id}"}
+	if !containsFinding(got, want) {
+		t.Fatalf("want %s among %v", want, got)
+	}
+}
+
+// TestBreakingSeesThroughNullableWrappers compares a body that our spec
+// writes `allOf: [$ref] + nullable` with the same body as FastAPI writes it,
+// `anyOf: [$ref, {type: 'null'}]`: no finding for the notation, and a field
+// dropped inside is found.
+func TestBreakingSeesThroughNullableWrappers(t *testing.T) {
+	base := strings.Replace(base30, "schema: {$ref: '#/components/schemas/Thing'}", "schema: {allOf: [{$ref: '#/components/schemas/Thing'}], nullable: true}", 1)
+	revision := strings.Replace(same31, `{"schema": {"$ref": "#/components/schemas/Thing"}}`, `{"schema": {"anyOf": [{"$ref": "#/components/schemas/Thing"}, {"type": "null"}]}}`, 1)
+	if base == base30 || revision == same31 {
+		t.Fatal("the fixtures did not change")
+	}
+	if got := breaking(t, base, revision); len(got) != 0 {
+		t.Errorf("the two notations of a nullable body: %v", got)
+	}
+	dropped := strings.NewReplacer(`"required": ["id", "name"]`, `"required": ["id"]`, `"name": {"type": "string"},`, ``).Replace(revision)
+	got := breaking(t, base, dropped)
+	want := Finding{ID: "response-required-property-removed", Level: LevelError, Operation: "GET /things/{id}"}
+	if !containsFinding(got, want) {
+		t.Fatalf("want %s among %v", want, got)
+	}
+}
