@@ -80,15 +80,30 @@ stopped="$(run_conversation "Write hello.txt and print it")"
 running="$(run_conversation "Write hello.txt again and print it")"
 log "conversation $stopped ran to its end and was stopped; $running ran to its end and runs on"
 
+# drift: the server's own /openapi.json against the spec, with the review;
+# it must agree with the live run (both pass, or the run names what broke).
+drift() {
+	local status=0
+	"$bin" contract drift >"reports/real/$SERVER/drift.txt" 2>&1 || status=$?
+	log "drift: $(head -1 "reports/real/$SERVER/drift.txt")"
+	return "$status"
+}
+
 case "$ACTION" in
 run)
 	mkdir -p "reports/real/$SERVER"
-	"$bin" contract run --live --allow-writes --disposable --report-dir "reports/real/$SERVER"
+	status=0
+	"$bin" contract run --live --allow-writes --disposable --report-dir "reports/real/$SERVER" || status=$?
+	drift || status=$?
+	exit "$status"
 	;;
 record)
 	mkdir -p "cassettes/real/$SERVER" "reports/real/$SERVER"
 	"$bin" contract run --live --allow-writes --disposable --record --cassette-dir "cassettes/real/$SERVER" \
 		--report-dir "reports/real/$SERVER"
+	# The server's document, as it served it: the drift baseline of this version.
+	curl -fsS "$OPENHANDS_APP_BASE/openapi.json" -o "spec/baselines/$SERVER.json"
+	drift || log "drift reports changes: review them in spec/expected_drift.yaml (docs/drift.md)"
 	;;
 serve)
 	echo "openhands-ai $VERSION at $OPENHANDS_APP_BASE (scripted model at http://127.0.0.1:$LLM_PORT/v1)"
