@@ -76,9 +76,9 @@ contract-real:
 record-real:
 	@for v in $(REAL_VERSIONS); do GO=$(GO) ./scripts/contract-real.sh $$v record || exit 1; done
 
-## versions: the table of operations against the real versions recorded (the README's table)
+## versions: rewrite the tables of operations against the real versions recorded (README.md, docs/versions.md)
 versions:
-	@$(GO) run ./cmd/openhands-v0 contract versions
+	GO=$(GO) ./scripts/versions.sh
 
 ## probe: does OPENHANDS_APP_BASE still serve V0?
 probe:

@@ -3,6 +3,8 @@ package contract
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,7 +41,7 @@ func TestReplayIncludesTheRealServers(t *testing.T) {
 		}
 	}
 	var table bytes.Buffer
-	if err := rep.WriteVersionMatrix(&table); err != nil {
+	if err := rep.WriteVersionMatrix(&table, false); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(table.String()), "\n")
@@ -47,6 +49,44 @@ func TestReplayIncludesTheRealServers(t *testing.T) {
 		t.Fatalf("version table:\n%s", table.String())
 	}
 }
+
+// TestVersionTablesAreCurrent: the README's compact table and
+// docs/versions.md are what `openhands-v0 contract versions` prints now
+// (regenerate them with `make versions`).
+func TestVersionTablesAreCurrent(t *testing.T) {
+	rep, err := Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Dir(mustCassetteDir(t))
+	for _, c := range []struct {
+		file    string
+		compact bool
+	}{{"README.md", true}, {filepath.Join("docs", "versions.md"), false}} {
+		var want bytes.Buffer
+		if err := rep.WriteVersionMatrix(&want, c.compact); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(filepath.Join(root, c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, ok1 := strings.Cut(string(raw), versionsBegin+"\n")
+		got, _, ok2 := strings.Cut(rest, versionsEnd)
+		if !ok1 || !ok2 {
+			t.Fatalf("%s: no %s ... %s block", c.file, versionsBegin, versionsEnd)
+		}
+		if got != want.String() {
+			t.Errorf("%s: the version table is stale: run make versions\n--- have\n%s--- want\n%s", c.file, got, want.String())
+		}
+	}
+}
+
+// The markers around a generated version table.
+const (
+	versionsBegin = "<!-- versions:begin (make versions) -->"
+	versionsEnd   = "<!-- versions:end -->"
+)
 
 func mustCassetteDir(t *testing.T) string {
 	t.Helper()

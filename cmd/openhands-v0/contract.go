@@ -117,7 +117,8 @@ contract-report.json there. Exits 1 when the report does not pass.`,
 }
 
 func (a *app) contractVersionsCommand() *cobra.Command {
-	return &cobra.Command{
+	var compact bool
+	cmd := &cobra.Command{
 		Use:   "versions",
 		Short: "Print the table of operations against the real OpenHands versions the cassettes were recorded from",
 		Long: `Replay the cassettes recorded from real OpenHands servers (cassettes/real/, one
@@ -125,7 +126,8 @@ folder per version, made by make record-real) and print a Markdown table: each
 spec operation against each version, "ok" when that server answered it with
 success, "no success" with the statuses it answered instead, "not reached"
 when no scenario could call it there (the contract report says why). Run it
-inside the repository. The README's version table is this output.`,
+inside the repository. docs/versions.md is this output, and the README's
+table its --compact form; a test keeps both current.`,
 		Example: `  openhands-v0 contract versions > /tmp/versions.md`,
 		Args:    exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -136,9 +138,11 @@ inside the repository. The README's version table is this output.`,
 			if len(report.Real) == 0 {
 				return errors.New("no cassettes recorded from a real server (cassettes/real/): record them with make record-real")
 			}
-			return report.WriteVersionMatrix(a.stdout)
+			return report.WriteVersionMatrix(a.stdout, compact)
 		},
 	}
+	cmd.Flags().BoolVar(&compact, "compact", false, "only the operations that are not ok on every version (the README's table)")
+	return cmd
 }
 
 func (a *app) contractProbeCommand() *cobra.Command {
