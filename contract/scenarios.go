@@ -82,8 +82,11 @@ func waitRunning(ctx context.Context, s *Session, id string) (*api.ConversationI
 	deadline := time.Now().Add(s.waitFor)
 	for {
 		info, err := s.Client.GetConversation(ctx, id)
-		if err != nil {
+		if err != nil && !pollAgain(s, err) {
 			return nil, fail("getConversation", err)
+		}
+		if err != nil {
+			info = &api.ConversationInfo{}
 		}
 		if info.Status == api.RUNNING && (info.RuntimeStatus == api.RuntimeStatusReady || info.RuntimeStatus == "") {
 			return info, nil
@@ -106,6 +109,19 @@ func waitRunning(ctx context.Context, s *Session, id string) (*api.ConversationI
 // to do until it gets a message (openhands/core/schema/agent.py).
 var agentDoneStates = []string{"finished", "awaiting_user_input", "error", "stopped", "rejected", "paused"}
 
+// pollAgain reports whether a poll that failed with err should simply be
+// made again at the next tick, as wrapper.Client.Wait does: a live server's
+// transient 5xx (openhands-ai 0.53.0 answers 500 while it rewrites a
+// conversation's metadata file, which getConversation may read half
+// written). The failure is noted.
+func pollAgain(s *Session, err error) bool {
+	if !s.Live() || !errors.Is(err, wrapper.ErrServer) {
+		return false
+	}
+	s.Notef("a poll failed and was made again: %s", err)
+	return true
+}
+
 // errAgentBusy is waitAgentDone's error when the wait bound passes.
 var errAgentBusy = errors.New("agent still working")
 
@@ -117,16 +133,22 @@ func waitAgentDone(ctx context.Context, s *Session, id string) (string, error) {
 	deadline := time.Now().Add(s.waitFor)
 	for {
 		info, err := s.Client.GetConversation(ctx, id)
-		if err != nil {
+		if err != nil && !pollAgain(s, err) {
 			return "", fail("getConversation", err)
+		}
+		if err != nil {
+			info = &api.ConversationInfo{}
 		}
 		if wrapper.IsTerminal(info.Status) {
 			return string(info.Status), nil
 		}
 		if info.Status == api.RUNNING {
 			page, err := s.Client.GetEvents(ctx, id, wrapper.EventsQuery{Reverse: true, Limit: ptr(5)})
-			if err != nil {
+			if err != nil && !pollAgain(s, err) {
 				return "", fail("getEvents", err)
+			}
+			if err != nil {
+				page = &api.EventPage{}
 			}
 			for _, ev := range page.Events {
 				if ev.Observation != "agent_state_changed" {

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"cmp"
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"unicode/utf8"
@@ -120,16 +121,36 @@ func (c *Client) StopConversation(ctx context.Context, id string) (*api.Conversa
 
 // SendMessage adds a user message to a running conversation (spec:
 // sendMessage, POST .../message), on the runtime host if the app host cannot.
+//
+// Servers older than the /message route (openhands-ai 0.53.0 and before)
+// answer it with FastAPI's 404 {"detail":"Not Found"} for a route they do not
+// have: the message then goes as the message event the route would have
+// added (spec: addEvent), which those servers take. The 404 proves the first
+// request did nothing, so the message is never sent twice.
 func (c *Client) SendMessage(ctx context.Context, id, message string) error {
 	const op = "sendMessage"
 	var out api.SuccessResponse
 	host, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.SendMessage(ctx, id, api.AddMessageRequest{Message: message})
 	})
+	if routeMissing(err) {
+		c.log.DebugContext(ctx, "openhands: the server has no /message route; sending the message as an event",
+			"operation", op, "conversation_id", id)
+		return c.AddEvent(ctx, id, map[string]any{"action": "message",
+			"args": map[string]any{"content": message, "image_urls": []any{}, "file_urls": []any{}}})
+	}
 	if err != nil {
 		return err
 	}
 	return succeeded(op, host, out)
+}
+
+// routeMissing reports whether err is FastAPI's answer for a route the
+// server does not have: 404 {"detail":"Not Found"} (a missing conversation
+// is "Conversation ... not found", or 200 null / false).
+func routeMissing(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Message == "Not Found"
 }
 
 // ListOptions filters and bounds a conversation listing.

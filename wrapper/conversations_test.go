@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -263,4 +264,42 @@ func TestConversationsIterator(t *testing.T) {
 			t.Errorf("%d requests after break, want 1", n)
 		}
 	})
+}
+
+// TestSendMessageWithoutTheMessageRoute: a server older than /message
+// (openhands-ai 0.53.0) answers FastAPI's 404 {"detail":"Not Found"}; the
+// message goes as a message event instead, once.
+func TestSendMessageWithoutTheMessageRoute(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/message") {
+			stubJSON(w, 404, map[string]string{"detail": "Not Found"})
+			return
+		}
+		stubJSON(w, 200, api.SuccessResponse{Success: true})
+	})
+	if err := s.c.SendMessage(context.Background(), stubConvID, "hi"); err != nil {
+		t.Fatalf("SendMessage: %v", err)
+	}
+	reqs := s.requests()
+	if len(reqs) != 2 || reqs[1].Method != "POST" || reqs[1].Path != "/api/conversations/"+stubConvID+"/events" {
+		t.Fatalf("requests %+v; want /message then one /events", reqs)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(reqs[1].Body, &ev); err != nil || ev["action"] != "message" ||
+		ev["args"].(map[string]any)["content"] != "hi" {
+		t.Errorf("event %s (%v)", reqs[1].Body, err)
+	}
+}
+
+// TestSendMessageToAMissingConversation: a 404 that is not the route's own
+// is an error, and nothing else is sent.
+func TestSendMessageToAMissingConversation(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, _ *http.Request) {
+		stubJSON(w, 404, map[string]string{"detail": "Conversation " + stubConvID + " not found"})
+	})
+	err := s.c.SendMessage(context.Background(), stubConvID, "hi")
+	checkSentinels(t, err, ErrNotFound)
+	if n := len(s.requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
 }

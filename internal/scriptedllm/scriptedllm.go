@@ -15,7 +15,9 @@
 // know (the answer is text in the <function=...> format, and the tool's
 // result comes back as a user message starting "EXECUTION RESULT of ["). A
 // request for a conversation title (OpenHands asks for one after the first
-// message) gets a short title made from the user's words.
+// message) gets a short title made from the user's words, and a request for
+// a "remember" prompt (GET .../remember-prompt) gets RememberPrompt in the
+// <update_prompt> tags the server looks for.
 package scriptedllm
 
 import (
@@ -33,6 +35,9 @@ const (
 	Command = "printf 'hello from the scripted LLM\\n' > hello.txt && cat hello.txt"
 	// FinishMessage is what the agent finishes with.
 	FinishMessage = "Done: wrote hello.txt and printed it."
+	// RememberPrompt is the prompt it suggests when the server asks it for
+	// one to update the repository's memory (remember-prompt).
+	RememberPrompt = "Remember that hello.txt holds the scripted greeting."
 	// Thought is the text the model sends beside its first tool call.
 	Thought = "I will write hello.txt and print it."
 )
@@ -117,6 +122,7 @@ const (
 	stepRun step = iota
 	stepFinish
 	stepTitle
+	stepRememberPrompt
 )
 
 // next reads the conversation so far and picks the script's next step.
@@ -128,6 +134,9 @@ func next(req chatRequest) step {
 		return stepTitle
 	}
 	last := req.Messages[len(req.Messages)-1]
+	if strings.HasPrefix(last.text(), "Please generate a prompt for the AI to update the special file") {
+		return stepRememberPrompt
+	}
 	switch {
 	case last.Role == "tool":
 		return stepFinish
@@ -158,6 +167,8 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request) {
 	switch next(req) {
 	case stepTitle:
 		msg = map[string]any{"role": "assistant", "content": title(req)}
+	case stepRememberPrompt:
+		msg = map[string]any{"role": "assistant", "content": "<update_prompt>" + RememberPrompt + "</update_prompt>"}
 	case stepRun:
 		args := map[string]any{"command": Command, "security_risk": "LOW"}
 		msg, finish = toolCall(n, native, Thought, toolBash, args)

@@ -107,3 +107,13 @@ func TestBadRequests(t *testing.T) {
 		t.Errorf("refused requests counted: %d", s.Calls())
 	}
 }
+
+func TestRememberPromptRequest(t *testing.T) {
+	msg, _ := complete(t, New(), map[string]any{"messages": []any{
+		map[string]any{"role": "system", "content": "events ..."},
+		map[string]any{"role": "user", "content": "Please generate a prompt for the AI to update the special file based on the events provided."},
+	}})
+	if msg["content"] != "<update_prompt>"+RememberPrompt+"</update_prompt>" {
+		t.Fatalf("remember prompt %q", msg["content"])
+	}
+}
