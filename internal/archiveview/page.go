@@ -16,8 +16,9 @@ import (
 )
 
 // csp allows the viewer's own script and style sheet from the archive and
-// nothing else: no inline script, no network, no form, no frame.
-const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// nothing else: no inline script, no network, no form. (frame-ancestors
+// cannot be set from a meta tag; Chromium logs an error if it is.)
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
 
 //go:embed page.html.tmpl
 var pageSource string
