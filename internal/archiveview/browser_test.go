@@ -30,8 +30,9 @@ import (
 const envReportDir = "OPENHANDS_V0_REPORT_DIR"
 
 // bulkEvents is the size of the simulator's bulk conversation in the
-// browser test: several chunks, archived as events.jsonl.
-const bulkEvents = 1000
+// browser test: more chunks than the page keeps at once, archived as
+// events.jsonl.
+const bulkEvents = 2400
 
 // simArchive exports a simulator with its seed data, a bulk conversation and
 // a conversation whose title and first message are hostile, and renders it.
@@ -83,7 +84,7 @@ func browser(t *testing.T) (context.Context, *tabLog) {
 	if path == "" {
 		t.Skip("chromium is not installed: the browser test needs it (apt-get install chromium, or make browser-test in CI)")
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	t.Cleanup(cancel)
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(path),
@@ -186,6 +187,9 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
+// keepChunks is how many chunks the viewer keeps in a page (viewer.js).
+const keepChunks = 10
+
 // visibleTitles lists the titles of the index rows the filter shows.
 const visibleTitles = `Array.from(document.querySelectorAll('#conversations tbody tr')).filter(r => !r.hidden).map(r => r.querySelector('td.title a, td.title').textContent)`
 
@@ -222,7 +226,7 @@ func TestBrowserReadsAnExportedArchive(t *testing.T) {
 	do(t, ctx, "open the conversation", chromedp.Click("#conversations tbody tr:not([hidden]) td.title a"), chromedp.WaitVisible("#events article"))
 	text := run(t, ctx, "read the events", chromedp.Evaluate[string](`document.getElementById('events').innerText`))
 	for _, want := range []string{
-		"Fix the flaky login test in tests/test_login.py",                              // the user's message
+		"Fix the flaky login test in tests/test_login.py",                                      // the user's message
 		"$ cd /workspace/widgets && git status && ls", "nothing to commit, working tree clean", // a command, its output
 		"exit code 0",
 		"I created /workspace/widgets/fix_the_flaky.py", // the final message
@@ -241,21 +245,33 @@ func TestBrowserReadsAnExportedArchive(t *testing.T) {
 	do(t, ctx, "scroll to the first command", chromedp.Evaluate[chromedp.Void](`document.getElementById('e4').scrollIntoView()`))
 	shot(t, ctx, "viewer-conversation.png")
 
-	// The bulk conversation: a first chunk, more as the reader scrolls, and
-	// the last event through the jump list.
+	// The bulk conversation: a first chunk, more as the reader scrolls (the
+	// oldest dropped from the page), earlier ones on demand, and the last
+	// event through the jump list.
 	do(t, ctx, "open the bulk conversation", chromedp.Navigate(fileURL(filepath.Join(dir, bulk, PageFile))), chromedp.WaitVisible("#events article"))
 	first := run(t, ctx, "count the events shown", chromedp.Evaluate[int](`document.querySelectorAll('#events article').length`))
 	if first >= bulkEvents {
 		t.Fatalf("the page shows all %d events at once", first)
 	}
-	do(t, ctx, "scroll", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`))
-	run(t, ctx, "wait for more events", chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll('#events article').length > %d`, first), chromedp.WithPollingTimeout(0)))
-	last := fmt.Sprintf("e%d", bulkEvents-1)
-	do(t, ctx, "jump to the end",
-		chromedp.SetValue("#jump", run(t, ctx, "last chunk", chromedp.Evaluate[string](`document.getElementById('jump').lastElementChild.value`))),
+	run(t, ctx, "scroll to the end", chromedp.Poll[bool](`window.scrollTo(0, document.body.scrollHeight), document.getElementById('more').textContent === 'End of the conversation.'`, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0)))
+	window := run(t, ctx, "inspect the page", chromedp.Evaluate[map[string]any](`({
+		sections: document.querySelectorAll('#events section').length,
+		first: Number(document.querySelector('#events section').dataset.chunk),
+		lastEvent: document.querySelector('#events section:last-child article:last-child').id,
+		earlier: !document.getElementById('earlier').hidden
+	})`))
+	lastChunk := float64((bulkEvents+chunkEvents-1)/chunkEvents - 1)
+	if window["sections"] != float64(keepChunks) || window["first"] != lastChunk-keepChunks+1 || window["lastEvent"] != fmt.Sprintf("e%d", bulkEvents-1) || window["earlier"] != true {
+		t.Fatalf("after scrolling to the end the page holds %v", window)
+	}
+	do(t, ctx, "show earlier events", chromedp.Click("#earlier"))
+	run(t, ctx, "wait for the earlier chunk", chromedp.Poll[bool](fmt.Sprintf(`document.querySelector('#events section').dataset.chunk === '%d'`, int(lastChunk)-keepChunks), chromedp.WithPollingTimeout(0)))
+	do(t, ctx, "jump to the start",
+		chromedp.SetValue("#jump", "0"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('jump').dispatchEvent(new Event('change'))`),
-		chromedp.WaitVisible("#"+last),
+		chromedp.WaitVisible("#e0"),
 	)
+	do(t, ctx, "open an event by its address", chromedp.Navigate(fileURL(filepath.Join(dir, bulk, PageFile))+"#e1500"), chromedp.WaitVisible("#e1500"))
 
 	// The hostile conversation of the simulator, then one carrying the
 	// hostile string in every field.

@@ -58,29 +58,38 @@
     apply();
   }
 
+  // At most keep chunks are in the page at once: scrolling on drops the
+  // oldest, and "Show earlier events" brings them back, so that a
+  // conversation of any length scrolls as fast as a short one.
+  var keep = 10;
+
   function initConversation() {
     var list = document.getElementById('events');
     var total = Number(list.dataset.chunks);
     var base = list.dataset.base;
     var more = document.getElementById('more');
+    var earlier = document.getElementById('earlier');
     var jump = document.getElementById('jump');
     var expand = document.getElementById('expand');
     var loaded = document.getElementById('loaded');
+    var first = 0;       // the first chunk shown
     var next = 0;        // the chunk to append next
     var pending = -1;    // the chunk being loaded, or -1
-    var first = 0;       // the first chunk shown
+    var prepend = false; // whether the pending chunk goes on top
     var target = null;   // an event to scroll to once loaded
 
     function status() {
       if (total === 0) return;
-      var n = list.children.length;
+      var n = list.querySelectorAll('article.ev').length;
       loaded.textContent = n + ' events shown (chunks ' + (first + 1) + '–' + next + ' of ' + total + ')';
       more.textContent = next < total ? 'Loading more events…' : 'End of the conversation.';
+      earlier.hidden = first === 0;
     }
 
-    function load(i) {
-      if (i >= total || pending >= 0) return;
+    function load(i, onTop) {
+      if (i < 0 || i >= total || pending >= 0) return;
       pending = i;
+      prepend = !!onTop;
       var s = document.createElement('script');
       s.src = base + String(i).padStart(5, '0') + '.js';
       s.onerror = function () {
@@ -96,15 +105,25 @@
       chunk: function (i, html) {
         if (i !== pending) return;
         pending = -1;
-        list.insertAdjacentHTML('beforeend', html);
-        if (expand && expand.checked) setOpen(list, true);
-        next = i + 1;
+        var section = document.createElement('section');
+        section.dataset.chunk = String(i);
+        section.insertAdjacentHTML('beforeend', html);
+        if (expand && expand.checked) setOpen(section, true);
+        if (prepend) {
+          list.insertBefore(section, list.firstChild);
+          first = i;
+          if (list.children.length > keep) { list.lastChild.remove(); next--; }
+        } else {
+          list.appendChild(section);
+          next = i + 1;
+          if (list.children.length > keep) { list.firstChild.remove(); first++; }
+        }
         status();
         if (target !== null) {
           var el = document.getElementById(target);
           if (el) { target = null; el.scrollIntoView(); el.classList.add('target'); }
         }
-        if (visible()) load(next);
+        if (!prepend && visible()) load(next);
       }
     };
 
@@ -118,6 +137,7 @@
       first = i;
       next = i;
       pending = -1;
+      window.scrollTo(0, 0);
       load(i);
     }
 
@@ -132,23 +152,28 @@
     } else {
       window.addEventListener('scroll', function () { if (visible()) load(next); });
     }
+    earlier.addEventListener('click', function () { load(first - 1, true); });
     if (jump) jump.addEventListener('change', function () { restart(Number(jump.value)); });
     if (expand) expand.addEventListener('change', function () { setOpen(list, expand.checked); });
 
-    // #e123 in the address: start at the chunk that holds event 123.
-    var m = /^#e(\d+)$/.exec(location.hash);
-    if (m && jump) {
+    // #e123 in the address: start at the chunk that holds event 123, unless
+    // it is in the page already.
+    function goTo(hash) {
+      var m = /^#e(\d+)$/.exec(hash);
+      if (!m || !jump) return false;
       var id = Number(m[1]), start = 0;
+      var el = document.getElementById('e' + id);
+      if (el) { el.scrollIntoView(); return true; }
       Array.prototype.forEach.call(jump.options, function (o) {
-        var from = Number(/events (\d+)/.exec(o.textContent)[1]);
-        if (from <= id) start = Number(o.value);
+        if (Number(o.dataset.first) <= id) start = Number(o.value);
       });
       jump.value = String(start);
       target = 'e' + id;
       restart(start);
-    } else {
-      load(0);
+      return true;
     }
+    window.addEventListener('hashchange', function () { goTo(location.hash); });
+    if (!goTo(location.hash)) load(0);
     status();
   }
 
