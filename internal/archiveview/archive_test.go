@@ -81,8 +81,6 @@ func info(id, title string) api.ConversationInfo {
 
 func ts(i int) string { return fmt.Sprintf("2026-01-02T10:%02d:%02d.000000", i/60%60, i%60) }
 
-func intp(i int) *int { return &i }
-
 // chatEvents is a short task: a message, a command and its output, an edit
 // with its diff, a failing command, and the final state.
 func chatEvents() []map[string]any {

@@ -218,6 +218,24 @@ func TestBrowserReadsAnExportedArchive(t *testing.T) {
 	}
 	shot(t, ctx, "viewer-index.png")
 
+	do(t, ctx, "sort by events", chromedp.Click(`button[data-key="events"]`))
+	titles = run(t, ctx, "list the sorted rows", chromedp.Evaluate[[]string](visibleTitles))
+	if !strings.HasPrefix(titles[0], "Bulk conversation") {
+		t.Errorf("sorted by events, most first, the index starts with %q", titles[0])
+	}
+	do(t, ctx, "sort by events, fewest first", chromedp.Click(`button[data-key="events"]`))
+	titles = run(t, ctx, "list the sorted rows", chromedp.Evaluate[[]string](visibleTitles))
+	if !strings.HasPrefix(titles[len(titles)-1], "Bulk conversation") {
+		t.Errorf("sorted by events, fewest first, the index ends with %q", titles[len(titles)-1])
+	}
+	do(t, ctx, "filter by status", chromedp.SetValue("#status", "ERROR"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('status').dispatchEvent(new Event('change'))`))
+	titles = run(t, ctx, "list the rows in ERROR", chromedp.Evaluate[[]string](visibleTitles))
+	if len(titles) != 1 || titles[0] != "Summarize open issues" {
+		t.Errorf("the conversations in ERROR are %q", titles)
+	}
+	do(t, ctx, "all statuses", chromedp.SetValue("#status", ""),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('status').dispatchEvent(new Event('change'))`))
 	do(t, ctx, "filter", chromedp.SendKeys("#filter", "flaky login"))
 	titles = run(t, ctx, "list the filtered rows", chromedp.Evaluate[[]string](visibleTitles))
 	if len(titles) != 1 || titles[0] != "Fix flaky login test" {

@@ -139,7 +139,6 @@ type chunkWriter struct {
 	n      int
 	next   int
 	chunks []chunk
-	err    error
 }
 
 func (w *chunkWriter) add(ev *event) error {
