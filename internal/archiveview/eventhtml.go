@@ -187,9 +187,13 @@ func body(b *strings.Builder, ev *event) {
 		return
 	case "edit":
 		b.WriteString(`<p class="path">Edited <code>` + esc(ev.Extras.Path) + `</code></p>`)
-		if ev.Extras.Diff != "" {
+		switch {
+		case ev.Extras.Diff != "":
 			diff(b, ev.Extras.Diff)
-		} else {
+		case ev.Extras.NewContent != nil:
+			// Older servers send both contents and no diff.
+			diff(b, lineDiff(derefOr(ev.Extras.OldContent, ""), *ev.Extras.NewContent))
+		default:
 			collapsed(b, "Result", ev.Content, false)
 		}
 		return

@@ -53,6 +53,8 @@ type eventExtras struct {
 	Metadata   *runMetadata  `json:"metadata"`
 	Path       string        `json:"path"`
 	Diff       string        `json:"diff"`
+	OldContent *string       `json:"old_content"`
+	NewContent *string       `json:"new_content"`
 	AgentState string        `json:"agent_state"`
 	Reason     string        `json:"reason"`
 	ErrorID    string        `json:"error_id"`

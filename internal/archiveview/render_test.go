@@ -1,12 +1,16 @@
 package archiveview
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/openhands-go/openhands-v0/internal/upstream"
 )
 
 func render(t *testing.T, dir string, opts Options) *Result {
@@ -244,5 +248,39 @@ func TestRenderReportsUnreadableEventsAndKeepsTheRest(t *testing.T) {
 func TestRenderWithoutAManifestIsAnError(t *testing.T) {
 	if _, err := Render(t.TempDir(), Options{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("err = %v, want one wrapping fs.ErrNotExist", err)
+	}
+}
+
+// TestRenderUpstreamEvents renders the real events of the upstream samples
+// (read in place): an old-style edit, whose observation carries both
+// contents and no diff, is shown as a diff.
+func TestRenderUpstreamEvents(t *testing.T) {
+	up := upstream.Dir(t)
+	var convs []testConv
+	for i, name := range []string{upstream.TrajsBasic, upstream.TrajsBasicInteractions} {
+		b, err := os.ReadFile(filepath.Join(up, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var evs []map[string]any
+		if err := json.Unmarshal(b, &evs); err != nil {
+			t.Fatal(err)
+		}
+		convs = append(convs, testConv{info: info(fmt.Sprintf("up%d", i), name), events: evs})
+	}
+	dir := t.TempDir()
+	writeArchive(t, dir, convs...)
+	if res := render(t, dir, Options{}); res.Rendered != 2 || len(res.Failures) > 0 {
+		t.Fatalf("result %+v", res)
+	}
+	basic := strings.Join(chunkHTML(t, dir, "up0"), "")
+	for _, want := range []string{"Please create a simple 2048 game", `<pre class="diff">`, `<span class="add">+import random</span>`, `class="ev act act-finish src-agent"`} {
+		if !strings.Contains(basic, want) {
+			t.Errorf("%s: the events lack %q", upstream.TrajsBasic, want)
+		}
+	}
+	index, _ := os.ReadFile(filepath.Join(dir, IndexFile))
+	if !strings.Contains(string(index), "Please create a simple 2048 game") {
+		t.Error("the index does not show the first message")
 	}
 }
