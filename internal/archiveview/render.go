@@ -21,8 +21,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/export"
@@ -98,18 +100,41 @@ func Render(dir string, opts Options) (*Result, error) {
 	}
 	sort.Strings(ids)
 	res := &Result{Dir: dir, Conversations: len(ids)}
+	type outcome struct {
+		s        *summary
+		rendered bool
+		err      error
+	}
+	// Conversations render in parallel (each writes only its own folder);
+	// the outcomes are gathered in id order, so the result never depends on
+	// the schedule.
+	outcomes := make([]outcome, len(ids))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(ids), 1)) {
+		wg.Go(func() {
+			for i := range work {
+				s, rendered, err := conversation(dir, m.Conversations[ids[i]], opts.Force)
+				outcomes[i] = outcome{s, rendered, err}
+			}
+		})
+	}
+	for i := range ids {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 	rows := make([]*summary, 0, len(ids))
-	for _, id := range ids {
-		s, rendered, err := conversation(dir, m.Conversations[id], opts.Force)
+	for i, o := range outcomes {
 		switch {
-		case err != nil:
-			res.Failures = append(res.Failures, Failure{ConversationID: id, Error: err.Error()})
-		case rendered:
+		case o.err != nil:
+			res.Failures = append(res.Failures, Failure{ConversationID: ids[i], Error: o.err.Error()})
+		case o.rendered:
 			res.Rendered++
 		default:
 			res.Current++
 		}
-		rows = append(rows, s)
+		rows = append(rows, o.s)
 	}
 	if err := writeIndex(dir, m.Server, rows); err != nil {
 		return res, fmt.Errorf("archiveview: %w", err)
