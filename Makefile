@@ -8,7 +8,7 @@ PKGS := ./...
 REAL_VERSION ?= 0.62.0
 REAL_VERSIONS ?= 0.62.0
 
-.PHONY: real-server contract-real record-real versions all generate check-generated test race lint tidy-check build contract contract-live drift record record-live probe sim golden faults fuzz bench bench-smoke
+.PHONY: real-server contract-real record-real versions all generate check-generated test race lint tidy-check build contract contract-live drift record record-live probe sim golden faults fuzz bench bench-smoke browser-test
 
 all: check-generated lint test
 
@@ -97,6 +97,12 @@ faults:
 	@mkdir -p reports
 	OPENHANDS_V0_LOAD=1 OPENHANDS_V0_REPORT_DIR=$(CURDIR)/reports $(GO) test -count=1 -run '^(TestFaultMatrix|TestLoad)$$' ./internal/faults
 	@cat reports/fault-matrix.txt reports/load.txt
+
+## browser-test: the archive viewer in Debian's chromium (skips without it), screenshots into reports/
+browser-test:
+	@command -v chromium >/dev/null || { echo "browser-test needs chromium: apt-get install -y chromium"; exit 1; }
+	@mkdir -p reports
+	OPENHANDS_V0_REPORT_DIR=$(CURDIR)/reports $(GO) test -count=1 -run '^TestBrowser' -v ./internal/archiveview
 
 ## fuzz: every fuzz target for FUZZTIME each (default 30s); the seed corpora also run in make test
 fuzz:

@@ -20,6 +20,7 @@ targets=(
 	"./wrapper FuzzModelFromEvent"
 	"./contract FuzzScrubPlacements"
 	"./contract FuzzScrub"
+	"./internal/archiveview FuzzMarkdownNeverEmitsActiveMarkup"
 )
 
 for target in "${targets[@]}"; do

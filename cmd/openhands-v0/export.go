@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/openhands-go/openhands-v0/internal/archiveview"
 	"github.com/openhands-go/openhands-v0/internal/export"
 )
 
@@ -30,7 +32,10 @@ failed, changed since (last_updated_at) or no longer matches the manifest's
 hashes. Every file is written atomically and the manifest is rewritten after
 each conversation, so an interrupted export loses nothing already archived.
 At most --concurrency conversations are fetched at once; rate-limited requests
-are retried after the server's Retry-After. Exits 1 if any conversation failed.`,
+are retried after the server's Retry-After. Exits 1 if any conversation failed.
+
+At the end of every run the folder's offline viewer is brought up to date:
+open index.html in a browser (see 'export render').`,
 		Example: `  OPENHANDS_APP_BASE=https://openhands.example.com openhands-v0 export --dir v0-archive
   openhands-v0 export --dir v0-archive --events --concurrency 2 -o json`,
 		Args: exactArgs(),
@@ -66,6 +71,11 @@ are retried after the server's Retry-After. Exits 1 if any conversation failed.`
 			if perr := a.printExport(report); perr != nil {
 				return perr
 			}
+			if cmd.Context().Err() == nil {
+				if rerr := a.renderArchive(dir, false, false); rerr != nil && err == nil {
+					return rerr
+				}
+			}
 			if errors.Is(err, export.ErrIncomplete) {
 				return &codedError{code: exitError,
 					err:  fmt.Errorf("%d of %d conversations could not be archived", report.Failed, report.Listed),
@@ -78,7 +88,61 @@ are retried after the server's Retry-After. Exits 1 if any conversation failed.`
 	f.StringVar(&dir, "dir", "openhands-v0-export", "folder to archive into (created if missing)")
 	f.IntVar(&concurrency, "concurrency", export.DefaultConcurrency, "conversations fetched at once")
 	f.BoolVar(&events, "events", false, "archive every conversation's events as JSON Lines instead of its trajectory")
+	cmd.AddCommand(a.exportRenderCommand())
 	return cmd
+}
+
+func (a *app) exportRenderCommand() *cobra.Command {
+	var (
+		dir   string
+		force bool
+	)
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Write the offline viewer of an export folder, without any server",
+		Long: `Write the offline viewer of an export folder from its manifest and archived
+files only, with no server: index.html (every conversation, with sorting and
+filtering) and, per conversation, view.html with its events as the OpenHands
+chat shows them. The pages work from file:// with no network. export does this
+at the end of every run; run it for an archive made before the viewer existed,
+or after an upgrade. Conversations whose files and viewer did not change are
+skipped unless --force. The same archive always gives the same pages.`,
+		Example: `  openhands-v0 export render --dir v0-archive
+  xdg-open v0-archive/index.html`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir == "" {
+				return usagef("--dir must not be empty")
+			}
+			return a.renderArchive(dir, force, true)
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "openhands-v0-export", "export folder to render")
+	cmd.Flags().BoolVar(&force, "force", false, "render every conversation again")
+	return cmd
+}
+
+// renderArchive writes an export folder's viewer and prints what it did;
+// with -o json only when alone (export -o json prints one document, its
+// report).
+func (a *app) renderArchive(dir string, force, alone bool) error {
+	res, err := archiveview.Render(dir, archiveview.Options{Force: force})
+	if res == nil || (a.jsonOutput() && !alone) {
+		return err
+	}
+	if perr := a.printer().emit(res, func(w io.Writer) error {
+		for _, f := range res.Failures {
+			if _, err := fmt.Fprintf(w, "no page for %s: %s\n", f.ConversationID, oneLine(f.Error)); err != nil {
+				return err
+			}
+		}
+		_, err := fmt.Fprintf(w, "viewer: %s (%d conversations: %d rendered, %d up to date, %d without a page)\n",
+			filepath.Join(res.Dir, archiveview.IndexFile), res.Conversations, res.Rendered, res.Current, len(res.Failures))
+		return err
+	}); perr != nil {
+		return perr
+	}
+	return err
 }
 
 // printExport prints an export's report: the failures, then the totals.

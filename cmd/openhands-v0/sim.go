@@ -24,6 +24,7 @@ func (a *app) simServeCommand() *cobra.Command {
 		mode                    string
 		seedData, allowRemote   bool
 		startDelay, runDuration time.Duration
+		bulkEvents              int
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -35,7 +36,7 @@ service: bearer API keys, runtime hosts, the maintenance page), removed (a host
 without V0: the web app's HTML for every GET). It listens on loopback only
 unless --allow-remote. The first line on stdout names the address; with -v every
 request is logged on stderr. It stops on Ctrl-C.`,
-		Example: `  openhands-v0 sim serve --seed-data &
+		Example: `  openhands-v0 sim serve --seed-data --bulk-events 100000 &
   OPENHANDS_APP_BASE=http://127.0.0.1:3000 openhands-v0 conversations list`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,8 +44,8 @@ request is logged on stderr. It stops on Ctrl-C.`,
 			if err != nil {
 				return &usageError{err: err}
 			}
-			if startDelay < 0 || runDuration < 0 {
-				return usagef("--start-delay and --run-duration must not be negative")
+			if startDelay < 0 || runDuration < 0 || bulkEvents < 0 {
+				return usagef("--start-delay, --run-duration and --bulk-events must not be negative")
 			}
 			if err := checkLoopback(addr, allowRemote); err != nil {
 				return err
@@ -57,6 +58,9 @@ request is logged on stderr. It stops on Ctrl-C.`,
 				opts = append(opts, sim.WithLog(a.stderr))
 			}
 			s := sim.New(opts...)
+			if bulkEvents > 0 {
+				s.AddBulkConversation(bulkEvents, 256)
+			}
 			base, stop, err := s.Start(addr)
 			if err != nil {
 				return fmt.Errorf("sim serve: %w", err)
@@ -78,6 +82,7 @@ request is logged on stderr. It stops on Ctrl-C.`,
 	f.DurationVar(&startDelay, "start-delay", sim.DefaultStartDelay, "how long a new conversation stays STARTING")
 	f.DurationVar(&runDuration, "run-duration", sim.DefaultRunDuration, "how long the scripted agent works before the conversation stops")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback --addr")
+	f.IntVar(&bulkEvents, "bulk-events", 0, "also serve a conversation of this many generated events (for exports at scale)")
 	return cmd
 }
 

@@ -73,6 +73,15 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
+// ReadManifest reads the manifest of the export folder dir, as a run left
+// it; a folder without one is an error wrapping fs.ErrNotExist.
+func ReadManifest(dir string) (*Manifest, error) {
+	if _, err := os.Stat(filepath.Join(dir, ManifestName)); err != nil {
+		return nil, fmt.Errorf("export: %s is not an export folder: %w", dir, err)
+	}
+	return readManifest(dir, "")
+}
+
 // readManifest reads dir's manifest; a missing one is an empty manifest.
 func readManifest(dir, server string) (*Manifest, error) {
 	m := &Manifest{Version: manifestVersion, Server: server, Conversations: map[string]*Entry{}}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/openhands-go/openhands-v0/internal/archiveview"
 	"github.com/openhands-go/openhands-v0/internal/export"
 )
 
@@ -96,6 +97,32 @@ func fileProblem(path string) string {
 		var m export.Manifest
 		if err := json.Unmarshal(content, &m); err != nil {
 			return "not JSON: " + err.Error()
+		}
+		return ""
+	}
+	return viewerFileProblem(path, content)
+}
+
+// viewerFileProblem checks a file of the archive's viewer (see
+// internal/archiveview): complete pages, chunks and stamps.
+func viewerFileProblem(path string, content []byte) string {
+	name, parent := filepath.Base(path), filepath.Base(filepath.Dir(path))
+	complete := func(prefix, suffix string) string {
+		if !bytes.HasPrefix(content, []byte(prefix)) || !bytes.HasSuffix(content, []byte(suffix)) {
+			return fmt.Sprintf("incomplete: not %q ... %q", prefix, suffix)
+		}
+		return ""
+	}
+	switch {
+	case name == archiveview.IndexFile || name == archiveview.PageFile:
+		return complete("<!doctype html>", "</html>\n")
+	case parent == archiveview.AssetsDir && (name == "viewer.js" || name == "viewer.css"):
+		return complete("", "\n")
+	case parent == archiveview.ChunkDir && strings.HasSuffix(name, ".js"):
+		return complete("OHV.chunk(", ");\n")
+	case parent == archiveview.ChunkDir && name == "stamp.json":
+		if !json.Valid(content) {
+			return "not JSON"
 		}
 		return ""
 	}
