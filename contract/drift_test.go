@@ -195,7 +195,7 @@ func TestDriftEnumValueAddedMayBreak(t *testing.T) {
 	if !slices.ContainsFunc(res.Changes, func(c DriftChange) bool { return c.OperationID == "getConversation" }) {
 		t.Error("getConversation's status is not among the changes")
 	}
-	if !strings.HasPrefix(res.Verdict, "compatible with the reviewed OpenHands 0.62.0 document (openhands-0.62.0): no change breaks the SDK, ") {
+	if !strings.HasPrefix(res.Verdict, "compatible with the reviewed OpenHands 0.62.0 document (upstream-0.62.0): no change breaks the SDK, ") {
 		t.Errorf("verdict %q", res.Verdict)
 	}
 }

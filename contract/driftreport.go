@@ -119,13 +119,13 @@ func judge(ours, doc []byte, source, version string, review *drift.Review, findi
 		return nil, err
 	}
 	res := &DriftResult{Source: source, ServerVersion: version, Changes: []DriftChange{}, ReviewedDifferences: []ReviewedGroup{}}
-	ref, haveRef := review.Nearest(version)
+	ref, haveRef := closestReviewed(review, version, findings)
 	if haveRef {
 		res.Reviewed = &ReviewedRef{Name: ref.Name, Version: ref.Version, What: ref.What, Baseline: len(ref.Baseline) > 0}
 	}
 	var moves map[string]string
-	if len(ref.Baseline) > 0 {
-		moves = movedOperations(ref.Baseline, doc)
+	if base := baselineOf(review, ref); len(base) > 0 {
+		moves = movedOperations(base, doc)
 	}
 	for _, f := range findings {
 		if haveRef {
@@ -182,6 +182,43 @@ func judge(ours, doc []byte, source, version string, review *drift.Review, findi
 		}
 	}
 	return res, nil
+}
+
+// closestReviewed picks the reviewed document to judge a server by: among
+// those of the version nearest the server's (several builds of one version
+// can be reviewed), the one that explains the most findings.
+func closestReviewed(review *drift.Review, version string, findings []drift.Finding) (drift.ReviewedDocument, bool) {
+	candidates := review.Candidates(version)
+	if len(candidates) == 0 {
+		return drift.ReviewedDocument{}, false
+	}
+	best, bestLeft := candidates[0], -1
+	for _, c := range candidates {
+		left := 0
+		for _, f := range findings {
+			if _, ok := review.Explain(c.Name, f); !ok {
+				left++
+			}
+		}
+		if bestLeft < 0 || left < bestLeft {
+			best, bestLeft = c, left
+		}
+	}
+	return best, true
+}
+
+// baselineOf is the captured document behind ref, or that of another
+// reviewed build of its version: what tells a moved route from a removed one.
+func baselineOf(review *drift.Review, ref drift.ReviewedDocument) []byte {
+	if len(ref.Baseline) > 0 {
+		return ref.Baseline
+	}
+	for _, c := range review.Candidates(ref.Version) {
+		if len(c.Baseline) > 0 {
+			return c.Baseline
+		}
+	}
+	return nil
 }
 
 // driftVerdict says the result in one line.

@@ -106,7 +106,7 @@ func TestContractDriftOfAServerThatDroppedAnOperation(t *testing.T) {
 	}
 	r := runCLI(t, "contract", "drift", "--file", file)
 	first, _, _ := strings.Cut(r.stdout, "\n")
-	if r.code != exitError || first != "1 change breaks these SDK methods: Client.StopConversation (compared with the reviewed OpenHands 0.62.0 document (openhands-0.62.0))" {
+	if r.code != exitError || first != "1 change breaks these SDK methods: Client.StopConversation (compared with the reviewed OpenHands 0.62.0 document (upstream-0.62.0))" {
 		t.Fatalf("exit %d, first line %q", r.code, first)
 	}
 	for _, want := range []string{"BREAKING POST /api/conversations/{conversation_id}/stop (stopConversation)", "SDK:    Client.StopConversation", "edit:   spec/openapi.yaml:", "make generate", "make contract-live"} {

@@ -68,7 +68,7 @@ func TestDriftRegenerationLoop(t *testing.T) {
 	// 5. drift is silent.
 	out, code = runMake(t, makeBin, repo, "drift", "FILE="+server)
 	verdict := lastLine(out)
-	if code != 0 || !strings.HasPrefix(verdict, "compatible with the reviewed OpenHands 0.62.0 document (openhands-0.62.0): 0 changes") {
+	if code != 0 || !strings.HasPrefix(verdict, "compatible with the reviewed OpenHands 0.62.0 document (upstream-0.62.0): 0 changes") {
 		t.Fatalf("make drift after the edit: exit %d\n%s", code, out)
 	}
 }

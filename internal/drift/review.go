@@ -177,6 +177,23 @@ func (r *Review) Nearest(version string) (ReviewedDocument, bool) {
 	return *higher, true
 }
 
+// Candidates returns every reviewed document of the version Nearest picks
+// (several builds of one version may be reviewed, each with its own
+// findings), Nearest's own choice first.
+func (r *Review) Candidates(version string) []ReviewedDocument {
+	first, ok := r.Nearest(version)
+	if !ok {
+		return nil
+	}
+	out := []ReviewedDocument{first}
+	for _, d := range r.Documents {
+		if d.Name != first.Name && CompareVersions(d.Version, first.Version) == 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // pickBaseline returns, among the documents (sorted by name) of a version,
 // the first baseline, else the first.
 func pickBaseline(docs []ReviewedDocument, version string) ReviewedDocument {
