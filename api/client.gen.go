@@ -806,9 +806,12 @@ type ServerInfo struct {
 // Settings The user's settings, as stored. Nullable scalars are pointers so that an explicit false or 0 is sent.
 // Secret values are write-only.
 type Settings struct {
-	Agent                               string     `json:"agent,omitempty,omitzero"`
-	CondenserMaxSize                    *int       `json:"condenser_max_size,omitempty"`
-	ConfirmationMode                    *bool      `json:"confirmation_mode,omitempty"`
+	Agent            string `json:"agent,omitempty,omitzero"`
+	CondenserMaxSize *int   `json:"condenser_max_size,omitempty"`
+	ConfirmationMode *bool  `json:"confirmation_mode,omitempty"`
+
+	// DisabledSkills Skills the user turned off (openhands-ai 1.6.0 and later).
+	DisabledSkills                      []string   `json:"disabled_skills,omitempty,omitzero"`
 	Email                               string     `json:"email,omitempty,omitzero"`
 	EmailVerified                       *bool      `json:"email_verified,omitempty"`
 	EnableDefaultCondenser              *bool      `json:"enable_default_condenser,omitempty"`
@@ -827,8 +830,11 @@ type Settings struct {
 	RemoteRuntimeResourceFactor         *int       `json:"remote_runtime_resource_factor,omitempty"`
 	SandboxAPIKey                       string     `json:"sandbox_api_key,omitempty,omitzero"`
 	SandboxBaseContainerImage           string     `json:"sandbox_base_container_image,omitempty,omitzero"`
-	SandboxRuntimeContainerImage        string     `json:"sandbox_runtime_container_image,omitempty,omitzero"`
-	SearchAPIKey                        string     `json:"search_api_key,omitempty,omitzero"`
+
+	// SandboxGroupingStrategy How conversations share sandboxes (openhands-ai 1.6.0 and later): NO_GROUPING (the default), GROUP_BY_NEWEST, LEAST_RECENTLY_USED, FEWEST_CONVERSATIONS. An open string: newer values decode as they come.
+	SandboxGroupingStrategy      string `json:"sandbox_grouping_strategy,omitempty,omitzero"`
+	SandboxRuntimeContainerImage string `json:"sandbox_runtime_container_image,omitempty,omitzero"`
+	SearchAPIKey                 string `json:"search_api_key,omitempty,omitzero"`
 
 	// SecretsStore Always serialised as `{"provider_tokens": {}}`.
 	SecretsStore            SecretsStore `json:"secrets_store,omitempty,omitzero"`
@@ -840,9 +846,12 @@ type Settings struct {
 
 // SettingsInfo The settings as getSettings returns them, with which secrets are set.
 type SettingsInfo struct {
-	Agent                               string     `json:"agent,omitempty,omitzero"`
-	CondenserMaxSize                    *int       `json:"condenser_max_size,omitempty"`
-	ConfirmationMode                    *bool      `json:"confirmation_mode,omitempty"`
+	Agent            string `json:"agent,omitempty,omitzero"`
+	CondenserMaxSize *int   `json:"condenser_max_size,omitempty"`
+	ConfirmationMode *bool  `json:"confirmation_mode,omitempty"`
+
+	// DisabledSkills Skills the user turned off (openhands-ai 1.6.0 and later).
+	DisabledSkills                      []string   `json:"disabled_skills,omitempty,omitzero"`
 	Email                               string     `json:"email,omitempty,omitzero"`
 	EmailVerified                       *bool      `json:"email_verified,omitempty"`
 	EnableDefaultCondenser              *bool      `json:"enable_default_condenser,omitempty"`
@@ -861,13 +870,16 @@ type SettingsInfo struct {
 	McpConfig                           *MCPConfig `json:"mcp_config,omitempty"`
 
 	// ProviderTokensSet Provider to its host (null for the default host).
-	ProviderTokensSet            map[string]*string `json:"provider_tokens_set,omitempty,omitzero"`
-	RemoteRuntimeResourceFactor  *int               `json:"remote_runtime_resource_factor,omitempty"`
-	SandboxAPIKey                string             `json:"sandbox_api_key,omitempty,omitzero"`
-	SandboxBaseContainerImage    string             `json:"sandbox_base_container_image,omitempty,omitzero"`
-	SandboxRuntimeContainerImage string             `json:"sandbox_runtime_container_image,omitempty,omitzero"`
-	SearchAPIKey                 string             `json:"search_api_key,omitempty,omitzero"`
-	SearchAPIKeySet              bool               `json:"search_api_key_set,omitempty,omitzero"`
+	ProviderTokensSet           map[string]*string `json:"provider_tokens_set,omitempty,omitzero"`
+	RemoteRuntimeResourceFactor *int               `json:"remote_runtime_resource_factor,omitempty"`
+	SandboxAPIKey               string             `json:"sandbox_api_key,omitempty,omitzero"`
+	SandboxBaseContainerImage   string             `json:"sandbox_base_container_image,omitempty,omitzero"`
+
+	// SandboxGroupingStrategy How conversations share sandboxes (openhands-ai 1.6.0 and later): NO_GROUPING (the default), GROUP_BY_NEWEST, LEAST_RECENTLY_USED, FEWEST_CONVERSATIONS. An open string: newer values decode as they come.
+	SandboxGroupingStrategy      string `json:"sandbox_grouping_strategy,omitempty,omitzero"`
+	SandboxRuntimeContainerImage string `json:"sandbox_runtime_container_image,omitempty,omitzero"`
+	SearchAPIKey                 string `json:"search_api_key,omitempty,omitzero"`
+	SearchAPIKeySet              bool   `json:"search_api_key_set,omitempty,omitzero"`
 
 	// SecretsStore Always serialised as `{"provider_tokens": {}}`.
 	SecretsStore            SecretsStore `json:"secrets_store,omitempty,omitzero"`
@@ -1017,6 +1029,11 @@ type MessageServerError = SuccessResponse
 //
 // Example: {"error":"Rate limit exceeded: 10 per 1 second"}
 type RateLimited = RateLimitError
+
+// RouteAbsent A FastAPI HTTPException, e.g. `{"detail":"Invalid limit"}`.
+//
+// Example: {"detail":"Invalid limit"}
+type RouteAbsent = DetailError
 
 // RuntimeServerError `{"error": "..."}`, sometimes beside the route's own field set to null.
 //
@@ -1891,7 +1908,7 @@ type ClientInterface interface {
 
 	// AddExperimentConfigWithBody Store an experiment configuration (internal)
 	//
-	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1900,7 +1917,7 @@ type ClientInterface interface {
 
 	// AddExperimentConfig Store an experiment configuration (internal)
 	//
-	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1932,7 +1949,7 @@ type ClientInterface interface {
 
 	// SendMessageWithBody Send a user message to a running conversation
 	//
-	// Added 2025-10-01 (PR.
+	// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1943,7 +1960,7 @@ type ClientInterface interface {
 
 	// SendMessage Send a user message to a running conversation
 	//
-	// Added 2025-10-01 (PR.
+	// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2066,7 +2083,7 @@ type ClientInterface interface {
 
 	// ListMicroagentManagementConversations List microagent-management conversations of a repository
 	//
-	// Conversations with the trigger `microagent_management` on a repository whose pull request is still open.
+	// Conversations with the trigger `microagent_management` on a repository whose pull request is still open. openhands-ai 0.53.0 does not have the route (404 {"detail":"Not Found"}).
 	//
 	// Corresponds with GET /api/microagent-management/conversations (the `ListMicroagentManagementConversations` operationId).
 	ListMicroagentManagementConversations(ctx context.Context, params *ListMicroagentManagementConversationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2096,6 +2113,8 @@ type ClientInterface interface {
 	ListSecurityAnalyzers(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResetSettings Reset settings (removed; always 410)
+	//
+	// openhands-ai 1.6.0 no longer has the route at all, and answers FastAPI's 404 {"detail":"Not Found"}.
 	//
 	// Corresponds with POST /api/reset-settings (the `ResetSettings` operationId).
 	//
@@ -2501,7 +2520,7 @@ func (c *Client) AddEvent(ctx context.Context, conversationID ConversationID, bo
 
 // AddExperimentConfigWithBody Store an experiment configuration (internal)
 //
-// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2520,7 +2539,7 @@ func (c *Client) AddExperimentConfigWithBody(ctx context.Context, conversationID
 
 // AddExperimentConfig Store an experiment configuration (internal)
 //
-// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2589,7 +2608,7 @@ func (c *Client) ListFiles(ctx context.Context, conversationID ConversationID, p
 
 // SendMessageWithBody Send a user message to a running conversation
 //
-// Added 2025-10-01 (PR.
+// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2609,7 +2628,7 @@ func (c *Client) SendMessageWithBody(ctx context.Context, conversationID Convers
 
 // SendMessage Send a user message to a running conversation
 //
-// Added 2025-10-01 (PR.
+// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2862,7 +2881,7 @@ func (c *Client) ZipWorkspace(ctx context.Context, conversationID ConversationID
 
 // ListMicroagentManagementConversations List microagent-management conversations of a repository
 //
-// Conversations with the trigger `microagent_management` on a repository whose pull request is still open.
+// Conversations with the trigger `microagent_management` on a repository whose pull request is still open. openhands-ai 0.53.0 does not have the route (404 {"detail":"Not Found"}).
 //
 // Corresponds with GET /api/microagent-management/conversations (the `ListMicroagentManagementConversations` operationId).
 func (c *Client) ListMicroagentManagementConversations(ctx context.Context, params *ListMicroagentManagementConversationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2941,6 +2960,8 @@ func (c *Client) ListSecurityAnalyzers(ctx context.Context, reqEditors ...Reques
 }
 
 // ResetSettings Reset settings (removed; always 410)
+//
+// openhands-ai 1.6.0 no longer has the route at all, and answers FastAPI's 404 {"detail":"Not Found"}.
 //
 // Corresponds with POST /api/reset-settings (the `ResetSettings` operationId).
 // Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
@@ -5742,7 +5763,7 @@ type ClientWithResponsesInterface interface {
 
 	// AddExperimentConfigWithBodyWithResponse Store an experiment configuration (internal)
 	//
-	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5751,7 +5772,7 @@ type ClientWithResponsesInterface interface {
 
 	// AddExperimentConfigWithResponse Store an experiment configuration (internal)
 	//
-	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+	// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5789,7 +5810,7 @@ type ClientWithResponsesInterface interface {
 
 	// SendMessageWithBodyWithResponse Send a user message to a running conversation
 	//
-	// Added 2025-10-01 (PR.
+	// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5800,7 +5821,7 @@ type ClientWithResponsesInterface interface {
 
 	// SendMessageWithResponse Send a user message to a running conversation
 	//
-	// Added 2025-10-01 (PR.
+	// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5939,7 +5960,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListMicroagentManagementConversationsWithResponse List microagent-management conversations of a repository
 	//
-	// Conversations with the trigger `microagent_management` on a repository whose pull request is still open.
+	// Conversations with the trigger `microagent_management` on a repository whose pull request is still open. openhands-ai 0.53.0 does not have the route (404 {"detail":"Not Found"}).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5979,6 +6000,8 @@ type ClientWithResponsesInterface interface {
 	ListSecurityAnalyzersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSecurityAnalyzersResponse, error)
 
 	// ResetSettingsWithResponse Reset settings (removed; always 410)
+	//
+	// openhands-ai 1.6.0 no longer has the route at all, and answers FastAPI's 404 {"detail":"Not Found"}.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6942,6 +6965,8 @@ type AddExperimentConfigResponse struct {
 	JSON400 *InvalidID
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *RouteAbsent
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *ValidationFailed
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -6963,6 +6988,11 @@ func (r AddExperimentConfigResponse) GetJSON400() *InvalidID {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r AddExperimentConfigResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddExperimentConfigResponse) GetJSON404() *RouteAbsent {
+	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -8674,6 +8704,8 @@ type ResetSettingsResponse struct {
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *RouteAbsent
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *ErrorMessage
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -8685,6 +8717,11 @@ type ResetSettingsResponse struct {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ResetSettingsResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ResetSettingsResponse) GetJSON404() *RouteAbsent {
+	return r.JSON404
 }
 
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
@@ -10292,7 +10329,7 @@ func (c *ClientWithResponses) AddEventWithResponse(ctx context.Context, conversa
 
 // AddExperimentConfigWithBodyWithResponse Store an experiment configuration (internal)
 //
-// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10307,7 +10344,7 @@ func (c *ClientWithResponses) AddExperimentConfigWithBodyWithResponse(ctx contex
 
 // AddExperimentConfigWithResponse Store an experiment configuration (internal)
 //
-// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic).
+// Internal route. Answers `false` when the configuration existed or was written and `true` only when writing failed (sic). openhands-ai 1.6.0 no longer has the route: FastAPI's 404 {"detail":"Not Found"}.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10369,7 +10406,7 @@ func (c *ClientWithResponses) ListFilesWithResponse(ctx context.Context, convers
 
 // SendMessageWithBodyWithResponse Send a user message to a running conversation
 //
-// Added 2025-10-01 (PR.
+// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10386,7 +10423,7 @@ func (c *ClientWithResponses) SendMessageWithBodyWithResponse(ctx context.Contex
 
 // SendMessageWithResponse Send a user message to a running conversation
 //
-// Added 2025-10-01 (PR.
+// Added 2025-10-01 (PR #11177); absent from the 2025-08 document and from openhands-ai 0.53.0, which answer FastAPI's 404 {"detail":"Not Found"}: wrapper.Client.SendMessage then sends the message as a message event (addEvent). Needs a live conversation.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10607,7 +10644,7 @@ func (c *ClientWithResponses) ZipWorkspaceWithResponse(ctx context.Context, conv
 
 // ListMicroagentManagementConversationsWithResponse List microagent-management conversations of a repository
 //
-// Conversations with the trigger `microagent_management` on a repository whose pull request is still open.
+// Conversations with the trigger `microagent_management` on a repository whose pull request is still open. openhands-ai 0.53.0 does not have the route (404 {"detail":"Not Found"}).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -10677,6 +10714,8 @@ func (c *ClientWithResponses) ListSecurityAnalyzersWithResponse(ctx context.Cont
 }
 
 // ResetSettingsWithResponse Reset settings (removed; always 410)
+//
+// openhands-ai 1.6.0 no longer has the route at all, and answers FastAPI's 404 {"detail":"Not Found"}.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11866,6 +11905,13 @@ func ParseAddExperimentConfigResponse(rsp *http.Response) (*AddExperimentConfigR
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest RouteAbsent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest ValidationFailed
@@ -13819,6 +13865,13 @@ func ParseResetSettingsResponse(rsp *http.Response) (*ResetSettingsResponse, err
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest RouteAbsent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
 		var dest ErrorMessage

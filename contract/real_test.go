@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,6 +88,30 @@ const (
 	versionsBegin = "<!-- versions:begin (make versions) -->"
 	versionsEnd   = "<!-- versions:end -->"
 )
+
+// TestAbsentRoutesAgreeWithTheRecordings: an operation the spec says a
+// version lacks (x-openhands-versions.absent) answered that version's
+// recording only with 404 Not Found, and an operation a version answered
+// only with 404 Not Found is listed as absent there.
+func TestAbsentRoutesAgreeWithTheRecordings(t *testing.T) {
+	rep, err := Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rs := range rep.Real {
+		version := serverVersion(rs.Server)
+		for _, op := range rs.Report.Operations {
+			listed := slices.Contains(op.AbsentIn, version)
+			only404 := len(op.Statuses) > 0 && !slices.ContainsFunc(op.Statuses, func(s int) bool { return s != 404 })
+			switch {
+			case listed && len(op.Statuses) > 0 && !only404:
+				t.Errorf("%s: the spec says %s lacks %s, but it answered %v", rs.Server, version, op.Operation, op.Statuses)
+			case !listed && only404 && !slices.Contains(op.Scenarios, "missing_conversation"):
+				t.Errorf("%s answered %s only with 404: list %s in its x-openhands-versions.absent, or say why", rs.Server, op.Operation, version)
+			}
+		}
+	}
+}
 
 func mustCassetteDir(t *testing.T) string {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -26,7 +27,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s", op.Operation, op.Method, op.Path, statuses(op.Statuses),
 			len(op.Scenarios), violationCount(op), len(op.Undeclared), op.Result)
 		for _, rs := range r.Real {
-			fmt.Fprintf(tw, "\t%s", realCell(rs.Report.Operations[i]))
+			fmt.Fprintf(tw, "\t%s", realCell(rs.Report.Operations[i], serverVersion(rs.Server)))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -162,8 +163,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 
 // WriteVersionMatrix writes the Markdown table of every spec operation
 // against every real server version replayed: "ok" when the server
-// answered it with success, "no success" with the statuses it answered
-// instead, "violations" when an answer broke the spec, and "not reached"
+// answered it with success, "absent" when the spec says the version lacks
+// the route (x-openhands-versions), "no success" with the statuses it
+// answered instead, "violations" when an answer broke the spec, "not reached"
 // when no recorded scenario called it (the scenarios' skip reasons say why).
 //
 // With compact, only the operations that are not "ok" on every version get a
@@ -180,7 +182,7 @@ func (r *Report) WriteVersionMatrix(w io.Writer, compact bool) error {
 		cells := make([]string, len(r.Real))
 		same := true
 		for j, rs := range r.Real {
-			cells[j] = realCell(rs.Report.Operations[i])
+			cells[j] = realCell(rs.Report.Operations[i], serverVersion(rs.Server))
 			same = same && cells[j] == "ok"
 		}
 		if compact && same {
@@ -196,11 +198,14 @@ func (r *Report) WriteVersionMatrix(w io.Writer, compact bool) error {
 	return err
 }
 
-// realCell is one operation's result on one real server, in a few words.
-func realCell(op OperationResult) string {
+// realCell is one operation's result on one real server of the version, in
+// a few words.
+func realCell(op OperationResult, version string) string {
 	switch {
 	case len(op.Violations) > 0:
 		return "violations"
+	case slices.Contains(op.AbsentIn, version):
+		return "absent (404 Not Found)"
 	case len(op.Scenarios) == 0:
 		return "not reached"
 	case op.Success && len(op.Undeclared) > 0:

@@ -60,6 +60,8 @@ type OperationResult struct {
 	Method     string `json:"method"`
 	Path       string `json:"path"`
 	Deprecated bool   `json:"deprecated,omitempty"`
+	// AbsentIn are the server versions the spec says lack the route.
+	AbsentIn []string `json:"absent_in,omitempty"`
 	// Scenarios are the scenarios that called it.
 	Scenarios []string `json:"scenarios"`
 	// Statuses are the response statuses seen, sorted.
@@ -124,7 +126,7 @@ func buildReport(ops []spec.Operation, runs []scenarioRun, opts RunOptions) *Rep
 	}
 	rows := make(map[string]*OperationResult, len(ops))
 	for _, op := range ops {
-		row := &OperationResult{Operation: op.ID, Method: op.Method, Path: op.Path, Deprecated: op.Deprecated,
+		row := &OperationResult{Operation: op.ID, Method: op.Method, Path: op.Path, Deprecated: op.Deprecated, AbsentIn: op.AbsentIn,
 			SuccessStatuses: successStatuses(op.Statuses)}
 		rows[op.ID] = row
 		r.Operations = append(r.Operations, OperationResult{}) // placeholder, filled below

@@ -131,6 +131,7 @@ install_version() {
 	in_root "$venv/bin/pip" install --quiet -c "$venv/constraints.txt" "openhands-ai==$version" >>"$CACHE/pip-$version.log" 2>&1 ||
 		{ tail -30 "$CACHE/pip-$version.log" >&2; die "pip install openhands-ai==$version failed (log: $CACHE/pip-$version.log)"; }
 	touch "$ROOT$venv/.complete"
+	log "openhands-ai==$version installed"
 }
 
 

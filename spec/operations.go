@@ -19,6 +19,9 @@ type Operation struct {
 	Deprecated bool
 	// Statuses are the declared response statuses, sorted ("200", "401", ...).
 	Statuses []string
+	// AbsentIn are the openhands-ai versions that do not have the route
+	// (x-openhands-versions.absent): they answer FastAPI's 404 {"detail":"Not Found"}.
+	AbsentIn []string
 }
 
 // Operations lists every operation of the spec, sorted by path and method.
@@ -39,6 +42,7 @@ func (v *Validator) Operations() []Operation {
 				}
 			}
 			sort.Strings(o.Statuses)
+			o.AbsentIn = absentIn(op.Extensions["x-openhands-versions"])
 			ops = append(ops, o)
 		}
 	}
@@ -49,4 +53,17 @@ func (v *Validator) Operations() []Operation {
 		return ops[i].Method < ops[j].Method
 	})
 	return ops
+}
+
+// absentIn reads x-openhands-versions.absent: a list of versions.
+func absentIn(ext any) []string {
+	m, _ := ext.(map[string]any)
+	list, _ := m["absent"].([]any)
+	var out []string
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -5,7 +5,7 @@ package drift
 // sdkMethods lists, by operationId, the exported wrapper functions and
 // methods that send the operation: themselves, then through others.
 var sdkMethods = map[string]SDKUse{
-	"addEvent":                              {Direct: []string{"Client.AddEvent"}},
+	"addEvent":                              {Direct: []string{"Client.AddEvent"}, Via: []string{"Client.SendMessage"}},
 	"addGitProviders":                       {Direct: []string{"Client.AddGitProviders"}},
 	"alive":                                 {Direct: []string{"Client.Alive"}},
 	"createConversation":                    {Direct: []string{"Client.CreateConversation"}},
