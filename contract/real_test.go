@@ -113,6 +113,28 @@ func TestAbsentRoutesAgreeWithTheRecordings(t *testing.T) {
 	}
 }
 
+// TestDriftAgreesWithTheLiveRuns: for every real server recorded, drift of
+// the document it served (spec/baselines/openhands-<V>.json, captured in the
+// same run) says compatible, and the replay of what it answered passes: the
+// two checks agree on every version of the matrix.
+func TestDriftAgreesWithTheLiveRuns(t *testing.T) {
+	rep, err := Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Dir(mustCassetteDir(t))
+	for _, rs := range rep.Real {
+		res, err := Drift(context.Background(), DriftOptions{File: filepath.Join(root, "spec", "baselines", rs.Server+".json")})
+		if err != nil {
+			t.Errorf("%s: drift: %v", rs.Server, err)
+			continue
+		}
+		if res.Compatible != rs.Report.Pass || res.Reviewed == nil || res.Reviewed.Name != rs.Server {
+			t.Errorf("%s: drift %q (against %+v), live run %q: they disagree", rs.Server, res.Verdict, res.Reviewed, rs.Report.Verdict)
+		}
+	}
+}
+
 func mustCassetteDir(t *testing.T) string {
 	t.Helper()
 	dir, err := DefaultCassetteDir()
