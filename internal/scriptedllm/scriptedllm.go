@@ -31,8 +31,10 @@ import (
 
 // The scripted step's fixed texts.
 const (
-	// Command is the shell command the agent is told to run first.
-	Command = "printf 'hello from the scripted LLM\\n' > hello.txt && cat hello.txt"
+	// Command is the shell command the agent is told to run first: it makes
+	// the workspace a git repository (so that the server's git routes have a
+	// change to show) and writes a file.
+	Command = "git init -q 2>/dev/null; printf 'hello from the scripted LLM\\n' > hello.txt && cat hello.txt"
 	// FinishMessage is what the agent finishes with.
 	FinishMessage = "Done: wrote hello.txt and printed it."
 	// RememberPrompt is the prompt it suggests when the server asks it for
