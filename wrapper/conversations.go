@@ -194,7 +194,7 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 		}
 		seenPages := map[string]bool{}
 		seen := map[string]bool{}
-		yielded := 0
+		yielded, barren := 0, 0
 		for {
 			var page api.ConversationInfoResultSet
 			if err := c.call(ctx, op, &page, func(ctx context.Context) (*http.Response, error) {
@@ -203,10 +203,12 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 				yield(api.ConversationInfo{}, err)
 				return
 			}
+			fresh := false
 			for _, conv := range page.Results {
 				if seen[conv.ConversationID] || (!opts.IncludeV1 && conv.ConversationVersion == "V1") {
 					continue
 				}
+				fresh = true
 				seen[conv.ConversationID] = true
 				if !yield(conv, nil) {
 					return
@@ -220,8 +222,13 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 				return
 			}
 			if seenPages[next] {
-				yield(api.ConversationInfo{}, &APIError{Operation: op, Host: hostApp, StatusCode: http.StatusOK,
-					Message: "the server returned page id " + next + " twice; stopping", kinds: []error{ErrUnexpectedResponse}})
+				yield(api.ConversationInfo{}, noProgress(op, hostApp, "the server returned page id %q twice", next))
+				return
+			}
+			if barren++; fresh {
+				barren = 0
+			} else if barren >= maxBarrenPages {
+				yield(api.ConversationInfo{}, noProgress(op, hostApp, "%d pages in a row brought no conversation to list (empty, V1 only or already seen)", barren))
 				return
 			}
 			seenPages[next] = true

@@ -27,12 +27,18 @@ type EventsQuery struct {
 // GetEvents returns one page of a conversation's events (spec: getEvents).
 // It refuses a limit outside 0..100, which the server answers with 400.
 func (c *Client) GetEvents(ctx context.Context, id string, q EventsQuery) (*api.EventPage, error) {
+	page, _, err := c.eventsPage(ctx, id, q)
+	return page, err
+}
+
+// eventsPage is GetEvents that also says which host answered.
+func (c *Client) eventsPage(ctx context.Context, id string, q EventsQuery) (*api.EventPage, string, error) {
 	const op = "getEvents"
 	if q.Limit != nil && (*q.Limit < 0 || *q.Limit > MaxEventsPage) {
-		return nil, inputError(op, "limit must be 0 to %d, got %d", MaxEventsPage, *q.Limit)
+		return nil, "", inputError(op, "limit must be 0 to %d, got %d", MaxEventsPage, *q.Limit)
 	}
 	if q.StartID < 0 {
-		return nil, inputError(op, "start id must not be negative, got %d", q.StartID)
+		return nil, "", inputError(op, "start id must not be negative, got %d", q.StartID)
 	}
 	params := api.GetEventsParams{EndID: q.EndID, Limit: q.Limit}
 	if q.StartID != 0 {
@@ -42,12 +48,13 @@ func (c *Client) GetEvents(ctx context.Context, id string, q EventsQuery) (*api.
 		params.Reverse = ptr(true)
 	}
 	var page api.EventPage
-	if _, err := c.callConversation(ctx, op, id, &page, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	host, err := c.callConversation(ctx, op, id, &page, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetEvents(ctx, id, &params)
-	}); err != nil {
-		return nil, err
+	})
+	if err != nil {
+		return nil, host, err
 	}
-	return &page, nil
+	return &page, host, nil
 }
 
 // EventRange bounds an iteration over events.
@@ -80,9 +87,24 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 		}
 		q := EventsQuery{StartID: r.StartID, EndID: r.EndID, Reverse: reverse, Limit: &size}
 		for {
-			page, err := c.GetEvents(ctx, id, q)
+			page, host, err := c.eventsPage(ctx, id, q)
 			if err != nil {
 				yield(api.Event{}, err)
+				return
+			}
+			// The one no-progress rule (see nextEventID): a page that does
+			// not move past the previous one is refused before any of its
+			// events is yielded again.
+			next, moved := 0, error(nil)
+			if n := len(page.Events); n > 0 && page.HasMore {
+				if last := page.Events[n-1].ID; reverse {
+					next, moved = prevEventID("getEvents", host, q.EndID, last)
+				} else {
+					next, moved = nextEventID("getEvents", host, q.StartID, last)
+				}
+			}
+			if moved != nil {
+				yield(api.Event{}, moved)
 				return
 			}
 			for _, ev := range page.Events {
@@ -93,17 +115,16 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 			if !page.HasMore || len(page.Events) == 0 {
 				return
 			}
-			last := page.Events[len(page.Events)-1].ID
 			if reverse {
-				if last-1 < r.StartID {
+				if next < r.StartID {
 					return
 				}
-				q.EndID = ptr(last - 1)
+				q.EndID = ptr(next)
 			} else {
-				if r.EndID != nil && last+1 > *r.EndID {
+				if r.EndID != nil && next > *r.EndID {
 					return
 				}
-				q.StartID = last + 1
+				q.StartID = next
 			}
 		}
 	}
