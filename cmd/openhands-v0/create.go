@@ -94,9 +94,25 @@ Templates see .Repository, .Branch and the --var values as .Vars.`,
 	return cmd
 }
 
-// say writes a line of progress for people (text output only).
+// say writes a line of progress for people (text output only). Every
+// argument that is text (a server's status, id, link or error) is cleaned
+// (see oneLine); the format is ours.
 func (a *app) say(format string, args ...any) {
 	if !a.jsonOutput() {
-		fmt.Fprintf(a.stdout, format+"\n", args...)
+		fmt.Fprintf(a.stdout, format+"\n", printable(args)...)
 	}
+}
+
+// printable cleans every argument that prints as text; numbers stay.
+func printable(args []any) []any {
+	out := make([]any, len(args))
+	for i, arg := range args {
+		switch arg.(type) {
+		case int, int64, bool, float64:
+			out[i] = arg
+		default:
+			out[i] = oneLine(fmt.Sprint(arg))
+		}
+	}
+	return out
 }

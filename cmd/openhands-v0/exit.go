@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/openhands-go/openhands-v0/internal/clean"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -135,13 +136,7 @@ func errorLine(command string, err error) string {
 	return oneLine(b.String())
 }
 
-// oneLine folds line breaks and other control characters into spaces, so a
-// server's message cannot break the one-line contract or drive the terminal.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// oneLine makes a server's text one line that cannot drive the terminal
+// (clean.Line: escape sequences removed, controls folded into spaces, bidi
+// and zero-width characters removed). It is the command's one cleaner.
+func oneLine(s string) string { return clean.Line(s) }
