@@ -3,7 +3,9 @@ package wrapper
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"iter"
+	"math"
 	"net/http"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -149,6 +151,16 @@ func (c *Client) EventCount(ctx context.Context, id string) (int, error) {
 	last, ok, err := c.LastEventID(ctx, id)
 	if err != nil || !ok {
 		return 0, err
+	}
+	return countFromLast("getEvents", "", last)
+}
+
+// countFromLast is the event count the newest id implies, refusing an id
+// no count can follow (negative, or the largest int, whose +1 overflows).
+func countFromLast(op, host string, last int) (int, error) {
+	if last < 0 || last == math.MaxInt {
+		return 0, &APIError{Operation: op, Host: host, StatusCode: http.StatusOK, ContentType: "application/json",
+			Message: fmt.Sprintf("the newest event id is %d: no event count follows from it", last), kinds: []error{ErrUnexpectedResponse}}
 	}
 	return last + 1, nil
 }
