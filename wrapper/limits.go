@@ -13,10 +13,11 @@ import (
 // Default answer limits (see WithAnswerLimits).
 const (
 	// DefaultMaxAnswerBytes bounds a JSON answer the SDK decodes in memory:
-	// 64 MiB, more than any V0 answer but a whole trajectory of a very
-	// large conversation (use DownloadTrajectory or ExportEvents for those:
-	// streams have no size bound).
-	DefaultMaxAnswerBytes = 64 << 20
+	// 32 MiB, ten times a page of 100 large events; only GetTrajectory of
+	// a very large conversation needs more (raise the bound, or use
+	// DownloadTrajectory or ExportEvents: streams have no size bound).
+	// Decoding takes about three times the answer's size at its peak.
+	DefaultMaxAnswerBytes = 32 << 20
 	// DefaultMaxInflation bounds how many times larger than its compressed
 	// bytes a gzip-encoded answer may grow, decoded or streamed, once past
 	// its first MiB. JSON compresses 5 to 20 times; a gzip bomb, 1000.
