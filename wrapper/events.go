@@ -29,18 +29,12 @@ type EventsQuery struct {
 // GetEvents returns one page of a conversation's events (spec: getEvents).
 // It refuses a limit outside 0..100, which the server answers with 400.
 func (c *Client) GetEvents(ctx context.Context, id string, q EventsQuery) (*api.EventPage, error) {
-	page, _, err := c.eventsPage(ctx, id, q)
-	return page, err
-}
-
-// eventsPage is GetEvents that also says which host answered.
-func (c *Client) eventsPage(ctx context.Context, id string, q EventsQuery) (*api.EventPage, string, error) {
 	const op = "getEvents"
 	if q.Limit != nil && (*q.Limit < 0 || *q.Limit > MaxEventsPage) {
-		return nil, "", inputError(op, "limit must be 0 to %d, got %d", MaxEventsPage, *q.Limit)
+		return nil, inputError(op, "limit must be 0 to %d, got %d", MaxEventsPage, *q.Limit)
 	}
 	if q.StartID < 0 {
-		return nil, "", inputError(op, "start id must not be negative, got %d", q.StartID)
+		return nil, inputError(op, "start id must not be negative, got %d", q.StartID)
 	}
 	params := api.GetEventsParams{EndID: q.EndID, Limit: q.Limit}
 	if q.StartID != 0 {
@@ -50,13 +44,12 @@ func (c *Client) eventsPage(ctx context.Context, id string, q EventsQuery) (*api
 		params.Reverse = ptr(true)
 	}
 	var page api.EventPage
-	host, err := c.callConversation(ctx, op, id, &page, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	if _, err := c.callConversation(ctx, op, id, &page, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetEvents(ctx, id, &params)
-	})
-	if err != nil {
-		return nil, host, err
+	}); err != nil {
+		return nil, err
 	}
-	return &page, host, nil
+	return &page, nil
 }
 
 // EventRange bounds an iteration over events.
@@ -89,7 +82,7 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 		}
 		q := EventsQuery{StartID: r.StartID, EndID: r.EndID, Reverse: reverse, Limit: &size}
 		for {
-			page, host, err := c.eventsPage(ctx, id, q)
+			page, err := c.GetEvents(ctx, id, q)
 			if err != nil {
 				yield(api.Event{}, err)
 				return
@@ -100,9 +93,9 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 			next, moved := 0, error(nil)
 			if n := len(page.Events); n > 0 && page.HasMore {
 				if last := page.Events[n-1].ID; reverse {
-					next, moved = prevEventID("getEvents", host, q.EndID, last)
+					next, moved = prevEventID("getEvents", "", q.EndID, last)
 				} else {
-					next, moved = nextEventID("getEvents", host, q.StartID, last)
+					next, moved = nextEventID("getEvents", "", q.StartID, last)
 				}
 			}
 			if moved != nil {
