@@ -318,6 +318,12 @@ var mdReplacer = strings.NewReplacer(
 	"://", "&#58;//", "www.", "www&#46;", "@", "&#64;",
 )
 
+// mdCell keeps the project's own text (never a server's) inside a Markdown
+// table cell: a '|' is escaped, line breaks become spaces.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
 // mdCodes renders server-supplied names as code spans, comma-separated.
 func mdCodes(names []string) string {
 	out := make([]string, len(names))
