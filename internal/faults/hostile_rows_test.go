@@ -80,8 +80,7 @@ func redirectRows() []hostileRow {
 			run: func(t *testing.T) string { return crossOrigin(t, http.StatusTemporaryRedirect, false, send) }},
 		{name: "302 POST message on the same host (POST turned GET)", finding: "1", want: "ErrRedirectRefused; 1 request, the POST; CLI exit 1, no \"sent\"",
 			run: func(t *testing.T) string {
-				var app *hostileServer
-				app = newHostile(t, func(w http.ResponseWriter, r *http.Request) {
+				app := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
 					if r.Method == http.MethodPost {
 						http.Redirect(w, r, "/api/ok", http.StatusFound)
 						return
@@ -550,16 +549,16 @@ func holdingRows() []hostileRow {
 			_, _ = io.WriteString(w, body)
 		}
 	}
-	getConv := func(t *testing.T, h http.HandlerFunc) (error, *hostileServer) {
+	getConv := func(t *testing.T, h http.HandlerFunc) (*hostileServer, error) {
 		srv := newHostile(t, h)
 		_, err := hostileClient(t, srv.URL).GetConversation(context.Background(), hostileConvID)
-		return err, srv
+		return srv, err
 	}
 	return []hostileRow{
 		{name: "503 twice, then 200 (GET)", finding: "holds", want: "ok after 2 retries",
 			run: func(t *testing.T) string {
 				var n atomic.Int32
-				err, srv := getConv(t, func(w http.ResponseWriter, r *http.Request) {
+				srv, err := getConv(t, func(w http.ResponseWriter, r *http.Request) {
 					if n.Add(1) <= 2 {
 						status(503, "application/json", `{"detail":"busy"}`)(w, r)
 						return
@@ -576,17 +575,17 @@ func holdingRows() []hostileRow {
 			}},
 		{name: "malformed JSON", finding: "holds", want: "ErrUnexpectedResponse",
 			run: func(t *testing.T) string {
-				err, _ := getConv(t, status(200, "application/json", `{"conversation_id": [}`))
+				_, err := getConv(t, status(200, "application/json", `{"conversation_id": [}`))
 				return kind(err)
 			}},
 		{name: "HTML page where JSON is due", finding: "holds", want: "ErrNotV0",
 			run: func(t *testing.T) string {
-				err, _ := getConv(t, status(200, "text/html", "<!doctype html><title>app</title>"))
+				_, err := getConv(t, status(200, "text/html", "<!doctype html><title>app</title>"))
 				return kind(err)
 			}},
 		{name: "body cut short of its Content-Length", finding: "holds", want: "ErrUnexpectedResponse (io.ErrUnexpectedEOF)",
 			run: func(t *testing.T) string {
-				err, _ := getConv(t, func(w http.ResponseWriter, r *http.Request) {
+				_, err := getConv(t, func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Content-Type", "application/json")
 					w.Header().Set("Content-Length", "400")
 					_, _ = io.WriteString(w, `{"conversation_id":"c`)
