@@ -173,8 +173,9 @@ type ListOptions struct {
 // Conversations iterates over every conversation, page by page (spec:
 // listConversations). It stops at opts.Max, skips V1 conversations unless
 // opts.IncludeV1, never yields one conversation twice (the server's merged
-// V0/V1 paging can repeat one), and stops with an error if the server hands
-// back a page id it already gave.
+// V0/V1 paging can repeat one), and stops with an error matching
+// ErrNoProgress if the server hands back a page id it already gave or 32
+// pages in a row bring no conversation to yield.
 func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[api.ConversationInfo, error] {
 	const op = "listConversations"
 	return func(yield func(api.ConversationInfo, error) bool) {

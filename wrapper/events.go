@@ -63,7 +63,8 @@ type EventRange struct {
 }
 
 // Events iterates over a conversation's events from r.StartID up to r.EndID
-// (or the latest), oldest first, a page at a time (spec: getEvents).
+// (or the latest), oldest first, a page at a time (spec: getEvents). A page
+// whose ids do not advance ends it with an error matching ErrNoProgress.
 func (c *Client) Events(ctx context.Context, id string, r EventRange) iter.Seq2[api.Event, error] {
 	return c.iterateEvents(ctx, id, r, false)
 }
