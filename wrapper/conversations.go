@@ -226,9 +226,11 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 				yield(api.ConversationInfo{}, noProgress(op, hostApp, "the server returned page id %q twice", next))
 				return
 			}
-			if barren++; fresh {
+			barren++
+			if fresh {
 				barren = 0
-			} else if barren >= maxBarrenPages {
+			}
+			if barren >= maxBarrenPages {
 				yield(api.ConversationInfo{}, noProgress(op, hostApp, "%d pages in a row brought no conversation to list (empty, V1 only or already seen)", barren))
 				return
 			}

@@ -91,35 +91,38 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 			// The one no-progress rule (see nextEventID): a page that does
 			// not move past the previous one is refused before any of its
 			// events is yielded again.
-			next, moved := 0, error(nil)
-			if n := len(page.Events); n > 0 && page.HasMore {
-				if last := page.Events[n-1].ID; reverse {
-					next, moved = prevEventID("getEvents", "", q.EndID, last)
+			more := page.HasMore && len(page.Events) > 0
+			next := 0
+			if more {
+				last := page.Events[len(page.Events)-1].ID
+				if reverse {
+					more = last > r.StartID
 				} else {
-					next, moved = nextEventID("getEvents", "", q.StartID, last)
+					more = r.EndID == nil || last < *r.EndID
 				}
-			}
-			if moved != nil {
-				yield(api.Event{}, moved)
-				return
+				var err error
+				switch {
+				case more && reverse:
+					next, err = prevEventID("getEvents", "", q.EndID, last)
+				case more:
+					next, err = nextEventID("getEvents", "", q.StartID, last)
+				}
+				if err != nil {
+					yield(api.Event{}, err)
+					return
+				}
 			}
 			for _, ev := range page.Events {
 				if !yield(ev, nil) {
 					return
 				}
 			}
-			if !page.HasMore || len(page.Events) == 0 {
+			if !more {
 				return
 			}
 			if reverse {
-				if next < r.StartID {
-					return
-				}
 				q.EndID = ptr(next)
 			} else {
-				if r.EndID != nil && next > *r.EndID {
-					return
-				}
 				q.StartID = next
 			}
 		}

@@ -60,7 +60,7 @@ func (c *Client) ExportEvents(ctx context.Context, id string, w io.Writer, r Eve
 			var head struct {
 				ID *int `json:"id"`
 			}
-			if json.Unmarshal(page.Events[n-1], &head) == nil && head.ID != nil {
+			if json.Unmarshal(page.Events[n-1], &head) == nil && head.ID != nil && (r.EndID == nil || *head.ID < *r.EndID) {
 				if _, err := nextEventID(op, host, start, *head.ID); err != nil {
 					return written, err
 				}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -103,15 +104,21 @@ func (a *app) say(format string, args ...any) {
 	}
 }
 
-// printable cleans every argument that prints as text; numbers stay.
+// printable cleans every argument that prints as text (strings and named
+// string types, errors, Stringers); numbers and the rest stay as they are.
 func printable(args []any) []any {
 	out := make([]any, len(args))
 	for i, arg := range args {
-		switch arg.(type) {
-		case int, int64, bool, float64:
-			out[i] = arg
+		switch v := arg.(type) {
+		case error:
+			out[i] = oneLine(v.Error())
+		case fmt.Stringer:
+			out[i] = oneLine(v.String())
 		default:
-			out[i] = oneLine(fmt.Sprint(arg))
+			out[i] = arg
+			if arg != nil && reflect.TypeOf(arg).Kind() == reflect.String {
+				out[i] = oneLine(reflect.ValueOf(arg).String())
+			}
 		}
 	}
 	return out
