@@ -469,7 +469,9 @@ func smallerRows() []hostileRow {
 			}},
 		{name: "event id 2^63-1 as the newest (SDK EventCount)", finding: "8", want: "ErrUnexpectedResponse",
 			run: func(t *testing.T) string {
-				srv := newHostile(t, func(w http.ResponseWriter, r *http.Request) { writeJSONAnswer(w, 200, eventsPage(false, math.MaxInt64)) })
+				srv := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
+					writeJSONAnswer(w, 200, eventsPage(false, math.MaxInt64))
+				})
 				_, err := hostileClient(t, srv.URL).EventCount(context.Background(), hostileConvID)
 				return kind(err)
 			}},
