@@ -460,7 +460,7 @@ func smallerRows() []hostileRow {
 			}},
 		{name: "event id 2^63-1 with more to come (CLI events --all)", finding: "8", want: "CLI exit 1: no progress",
 			run: func(t *testing.T) string {
-				srv := newHostile(t, func(w http.ResponseWriter, r *http.Request) { writeJSONAnswer(w, 200, eventsPage(true, math.MaxInt64)) })
+				srv := newHostile(t, func(w http.ResponseWriter, r *http.Request) { writeJSONAnswer(w, 200, eventsPage(true, math.MaxInt)) })
 				res := runCLI(t, cliBinary(t), t.TempDir(), hostileCLIEnv(srv.URL), "events", hostileConvID, "--all")
 				if res.code == 2 {
 					return "CLI exit 2 (usage): the user blamed"
@@ -470,7 +470,7 @@ func smallerRows() []hostileRow {
 		{name: "event id 2^63-1 as the newest (SDK EventCount)", finding: "8", want: "ErrUnexpectedResponse",
 			run: func(t *testing.T) string {
 				srv := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
-					writeJSONAnswer(w, 200, eventsPage(false, math.MaxInt64))
+					writeJSONAnswer(w, 200, eventsPage(false, math.MaxInt))
 				})
 				_, err := hostileClient(t, srv.URL).EventCount(context.Background(), hostileConvID)
 				return kind(err)
