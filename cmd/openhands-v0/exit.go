@@ -106,6 +106,11 @@ func hint(err error, command string) string {
 		return "the credentials are valid but not allowed to do this"
 	case errors.Is(err, wrapper.ErrNotFound):
 		return "check the id with 'openhands-v0 conversations list'"
+	case errors.Is(err, wrapper.ErrRedirectRefused):
+		return "the server redirected elsewhere and the request was not sent again (credentials stay on --base-url's origin, a POST is never resent): " +
+			"point --base-url (OPENHANDS_APP_BASE) at the address the server redirects to, if you trust it"
+	case errors.Is(err, wrapper.ErrNoProgress):
+		return "the server's pages did not advance; what was printed before stands"
 	case errors.Is(err, wrapper.ErrRuntimeUnavailable):
 		return "the conversation is not running: start it with 'openhands-v0 conversations start ID'"
 	case errors.Is(err, wrapper.ErrRateLimited):
