@@ -110,7 +110,7 @@ func hint(err error, command string) string {
 		return "the server redirected elsewhere and the request was not sent again (credentials stay on --base-url's origin, a POST is never resent): " +
 			"point --base-url (OPENHANDS_APP_BASE) at the address the server redirects to, if you trust it"
 	case errors.Is(err, wrapper.ErrNoProgress):
-		return "the server's pages did not advance; what was printed before stands"
+		return "the server's pages did not advance, so the walk stopped rather than loop: a server fault; try again later"
 	case errors.Is(err, wrapper.ErrRuntimeUnavailable):
 		return "the conversation is not running: start it with 'openhands-v0 conversations start ID'"
 	case errors.Is(err, wrapper.ErrRateLimited):
