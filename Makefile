@@ -92,11 +92,11 @@ sim:
 golden:
 	$(GO) test ./cmd/openhands-v0 -run Golden -update
 
-## faults: the fault matrix (every simulator fault x every class of operation) and the 64x500 load test, printed
+## faults: the fault matrix (every simulator fault x every class of operation), the hostile-server suite and the 64x500 load test, printed
 faults:
 	@mkdir -p reports
-	OPENHANDS_V0_LOAD=1 OPENHANDS_V0_REPORT_DIR=$(CURDIR)/reports $(GO) test -count=1 -run '^(TestFaultMatrix|TestLoad)$$' ./internal/faults
-	@cat reports/fault-matrix.txt reports/load.txt
+	OPENHANDS_V0_LOAD=1 OPENHANDS_V0_REPORT_DIR=$(CURDIR)/reports $(GO) test -count=1 -run '^(TestFaultMatrix|TestHostileServer|TestLoad)$$' ./internal/faults
+	@cat reports/fault-matrix.txt reports/hostile.txt reports/load.txt
 
 ## browser-test: the archive viewer in Debian's chromium (skips without it), screenshots into reports/
 browser-test:

@@ -94,9 +94,7 @@ func specURL(raw string) (string, error) {
 
 // fetchSpec GETs a document, refusing anything but a 200 that is not HTML.
 func fetchSpec(ctx context.Context, hc *http.Client, source string) ([]byte, error) {
-	if hc == nil {
-		hc = &http.Client{Timeout: 2 * time.Minute}
-	}
+	hc = guardRedirects(hc, 2*time.Minute)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ func WriteCassetteIndex(dir string, now time.Time) error {
 			desc, writes = sc.Description, yesNo(sc.Writes)
 		}
 		fmt.Fprintf(&b, "| [%s](%s) | %d | %s | %s | %s |\n", name, filepath.Base(path), len(c.Interactions), writes,
-			mdEscape(origin), mdEscape(desc))
+			mdCell(origin), mdCell(desc))
 	}
 	return os.WriteFile(filepath.Join(dir, "README.md"), b.Bytes(), 0o644)
 }

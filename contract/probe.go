@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
 // maxProbeBody bounds how much of each probe answer is read.
@@ -107,10 +110,7 @@ func Probe(ctx context.Context, opts ProbeOptions) (*ProbeResult, error) {
 		return nil, fmt.Errorf("contract: probe needs an absolute http(s) base URL, got %q", opts.BaseURL)
 	}
 	base.User, base.RawQuery, base.Fragment = nil, "", ""
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: probeTimeout}
-	}
+	hc := guardRedirects(opts.HTTPClient, probeTimeout)
 	secrets := []string{opts.APIKey, opts.SessionAPIKey}
 	res := &ProbeResult{BaseURL: strings.TrimRight(base.String(), "/")}
 	for _, r := range probeRoutes {
@@ -138,6 +138,13 @@ func probeOne(ctx context.Context, hc *http.Client, base, op, path string, opts 
 		req.Header.Set("X-Session-API-Key", opts.SessionAPIKey)
 	}
 	resp, err := hc.Do(req)
+	if errors.Is(err, wrapper.ErrRedirectRefused) && resp != nil {
+		// A redirect to another origin: not followed, so the credentials
+		// stayed home; the host answered, with something else than V0.
+		check.Status, check.ContentType = resp.StatusCode, resp.Header.Get("Content-Type")
+		check.Class, check.Detail = ClassUnexpected, ScrubText(err.Error(), secrets)
+		return check
+	}
 	if err != nil {
 		check.Class, check.Detail = ClassUnreachable, ScrubText(err.Error(), secrets)
 		return check
@@ -264,4 +271,26 @@ func excerpt(body []byte, html bool) string {
 		s = string(r[:160]) + "..."
 	}
 	return s
+}
+
+// guardRedirects returns a copy of hc (nil: a client with the timeout)
+// that follows redirects only as wrapper.CheckRedirect allows, before hc's
+// own policy: same origin, GET or HEAD only, so no credential and no
+// request body ever reaches a host the caller did not name.
+func guardRedirects(hc *http.Client, timeout time.Duration) *http.Client {
+	out := http.Client{Timeout: timeout}
+	if hc != nil {
+		out = *hc
+	}
+	own := out.CheckRedirect
+	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := wrapper.CheckRedirect(req, via); err != nil {
+			return err
+		}
+		if own != nil {
+			return own(req, via)
+		}
+		return nil
+	}
+	return &out
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/openhands-go/openhands-v0/internal/clean"
 )
 
 // WriteTable prints the report as aligned text: one line per operation,
@@ -40,7 +42,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCENARIO\tWRITES\tEXCHANGES\tOUTCOME\tNOTE")
 	for _, s := range r.Scenarios {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Name, yesNo(s.Writes), s.Exchanges, s.Outcome, s.Reason)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Name, yesNo(s.Writes), s.Exchanges, s.Outcome, clean.Line(s.Reason))
 	}
 	tw.Flush()
 
@@ -61,13 +63,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if vs := r.unexpected(); len(vs) > 0 {
 		b.WriteString("\nUnexpected violations:\n")
 		for _, v := range vs {
-			fmt.Fprintf(&b, "  [%s] %s\n", v.Scenario, v)
+			fmt.Fprintf(&b, "  [%s] %s\n", v.Scenario, clean.Line(v.String()))
 		}
 	}
 	if drift := r.undeclared(); len(drift) > 0 {
 		b.WriteString("\nUndeclared response fields (drift):\n")
 		for _, d := range drift {
-			fmt.Fprintf(&b, "  %s\n", d)
+			fmt.Fprintf(&b, "  %s\n", clean.Line(d))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", r.Verdict)
@@ -92,7 +94,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			route += " (deprecated)"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", op.Operation, route, statuses(op.Statuses),
-			mdEscape(strings.Join(op.Scenarios, ", ")), violationCount(op), mdEscape(strings.Join(op.Undeclared, ", ")), op.Result)
+			mdEscape(strings.Join(op.Scenarios, ", ")), violationCount(op), mdCodes(op.Undeclared), op.Result)
 	}
 	b.WriteString("\n## Scenarios\n\n| Scenario | Writes | Exchanges | Outcome | Description | Notes |\n|---|---|---|---|---|---|\n")
 	for _, s := range r.Scenarios {
@@ -106,7 +108,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if vs := r.unexpected(); len(vs) > 0 {
 		b.WriteString("\n## Unexpected violations\n\n")
 		for _, v := range vs {
-			fmt.Fprintf(&b, "- `%s`: %s\n", v.Scenario, mdEscape(v.String()))
+			fmt.Fprintf(&b, "- `%s`: %s\n", v.Scenario, clean.Code(v.String()))
 		}
 	}
 	var expected []Violation
@@ -123,7 +125,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if len(expected) > 0 {
 		b.WriteString("\n## Expected violations\n\nViolations the scenarios cause on purpose (a host without V0, requests the server must refuse).\n\n")
 		for _, v := range expected {
-			fmt.Fprintf(&b, "- `%s`: %s\n", v.Scenario, mdEscape(v.String()))
+			fmt.Fprintf(&b, "- `%s`: %s\n", v.Scenario, clean.Code(v.String()))
 		}
 	}
 	for _, op := range r.Operations {
@@ -134,7 +136,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if drift := r.undeclared(); len(drift) > 0 {
 		b.WriteString("\n## Undeclared response fields (drift)\n\n")
 		for _, d := range drift {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(d))
+			fmt.Fprintf(&b, "- %s\n", clean.Code(d))
 		}
 	}
 	if len(r.Real) > 0 {
@@ -299,7 +301,34 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// mdEscape keeps text inside a Markdown table cell.
+// mdEscape keeps text inside a Markdown table cell and makes it inert: it
+// is cleaned (clean.Line), HTML's <, > and & become entities, and every
+// character Markdown gives a meaning (emphasis, code, links, images,
+// headings, tables) is escaped. Bare addresses are broken with an entity so
+// that no autolink forms. Text that names server values wholesale goes in
+// code spans instead (clean.Code).
 func mdEscape(s string) string {
+	return mdReplacer.Replace(clean.Line(s))
+}
+
+var mdReplacer = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"\\", `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
+	"!", `\!`, "#", `\#`, "~", `\~`, "|", `\|`,
+	"://", "&#58;//", "www.", "www&#46;", "@", "&#64;",
+)
+
+// mdCell keeps the project's own text (never a server's) inside a Markdown
+// table cell: a '|' is escaped, line breaks become spaces.
+func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
+// mdCodes renders server-supplied names as code spans, comma-separated.
+func mdCodes(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = clean.Code(n)
+	}
+	return strings.Join(out, ", ")
 }

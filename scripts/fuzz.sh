@@ -21,6 +21,8 @@ targets=(
 	"./contract FuzzScrubPlacements"
 	"./contract FuzzScrub"
 	"./internal/archiveview FuzzMarkdownNeverEmitsActiveMarkup"
+	"./wrapper FuzzRedactCredentials"
+	"./internal/clean FuzzLine"
 )
 
 for target in "${targets[@]}"; do

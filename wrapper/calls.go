@@ -14,7 +14,7 @@ func (c *Client) call(ctx context.Context, op string, out any, send func(context
 	if err != nil {
 		return fmt.Errorf("openhands: %s: %w", op, err)
 	}
-	return decodeJSON(op, hostApp, resp, out)
+	return c.decode(op, hostApp, resp, out)
 }
 
 // callConversation sends a conversation-scoped request to the host
@@ -24,7 +24,13 @@ func (c *Client) callConversation(ctx context.Context, op, id string, out any, s
 	if err != nil {
 		return host, err
 	}
-	return host, decodeJSON(op, host, resp, out)
+	return host, c.decode(op, host, resp, out)
+}
+
+// decode is decodeJSON within the client's bound on a decoded answer.
+func (c *Client) decode(op, host string, resp *http.Response, out any) error {
+	resp.Body = capBody(resp.Body, c.cfg.limits.MaxBytes)
+	return decodeJSON(op, host, resp, out)
 }
 
 // fetch is call for an answer of type T.

@@ -62,7 +62,7 @@ func New(opts ...Option) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	c.hc = c.httpClient()
-	if c.raw, err = c.newAPIClient(cfg.baseURL, ""); err != nil {
+	if c.raw, err = c.hostClient(cfg.baseURL, cfg.apiKey, cfg.sessionAPIKey); err != nil {
 		return nil, err
 	}
 	c.api = &api.ClientWithResponses{ClientInterface: c.raw}
@@ -144,22 +144,21 @@ func (c *Client) httpClient() *http.Client {
 		base = http.DefaultTransport
 	}
 	out.Transport = &retryTransport{
-		next:    &logTransport{next: base, log: c.log},
+		next:    &logTransport{next: guardInflation(base, c.cfg.limits.MaxInflation), log: c.log},
 		policy:  c.cfg.retry,
 		timeout: c.cfg.timeout,
+		whole:   c.cfg.requestTimeout,
 		log:     c.log,
 		sleep:   sleepCtx,
 	}
+	out.CheckRedirect = withRedirectPolicy(out.CheckRedirect)
 	return &out
 }
 
-// newAPIClient returns a generated client for a host. sessionKey, when set,
-// is that host's X-Session-API-Key (a runtime host's own key).
-func (c *Client) newAPIClient(server, sessionKey string) (*api.Client, error) {
-	if sessionKey == "" {
-		sessionKey = c.cfg.sessionAPIKey
-	}
-	apiKey, ua := c.cfg.apiKey, c.cfg.userAgent
+// hostClient returns a generated client for a host that sends apiKey as
+// the bearer token and sessionKey as X-Session-API-Key, when set.
+func (c *Client) hostClient(server, apiKey, sessionKey string) (*api.Client, error) {
+	ua := c.cfg.userAgent
 	return api.NewClient(server,
 		api.WithHTTPClient(c.hc),
 		api.WithRequestEditorFn(func(ctx context.Context, req *http.Request) error {

@@ -173,8 +173,9 @@ type ListOptions struct {
 // Conversations iterates over every conversation, page by page (spec:
 // listConversations). It stops at opts.Max, skips V1 conversations unless
 // opts.IncludeV1, never yields one conversation twice (the server's merged
-// V0/V1 paging can repeat one), and stops with an error if the server hands
-// back a page id it already gave.
+// V0/V1 paging can repeat one), and stops with an error matching
+// ErrNoProgress if the server hands back a page id it already gave or 32
+// pages in a row bring no conversation to yield.
 func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[api.ConversationInfo, error] {
 	const op = "listConversations"
 	return func(yield func(api.ConversationInfo, error) bool) {
@@ -194,7 +195,7 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 		}
 		seenPages := map[string]bool{}
 		seen := map[string]bool{}
-		yielded := 0
+		yielded, barren := 0, 0
 		for {
 			var page api.ConversationInfoResultSet
 			if err := c.call(ctx, op, &page, func(ctx context.Context) (*http.Response, error) {
@@ -203,10 +204,12 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 				yield(api.ConversationInfo{}, err)
 				return
 			}
+			fresh := false
 			for _, conv := range page.Results {
 				if seen[conv.ConversationID] || (!opts.IncludeV1 && conv.ConversationVersion == "V1") {
 					continue
 				}
+				fresh = true
 				seen[conv.ConversationID] = true
 				if !yield(conv, nil) {
 					return
@@ -220,8 +223,15 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 				return
 			}
 			if seenPages[next] {
-				yield(api.ConversationInfo{}, &APIError{Operation: op, Host: hostApp, StatusCode: http.StatusOK,
-					Message: "the server returned page id " + next + " twice; stopping", kinds: []error{ErrUnexpectedResponse}})
+				yield(api.ConversationInfo{}, noProgress(op, hostApp, "the server returned page id %q twice", next))
+				return
+			}
+			barren++
+			if fresh {
+				barren = 0
+			}
+			if barren >= maxBarrenPages {
+				yield(api.ConversationInfo{}, noProgress(op, hostApp, "%d pages in a row brought no conversation to list (empty, V1 only or already seen)", barren))
 				return
 			}
 			seenPages[next] = true

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openhands-go/openhands-v0/internal/clean"
 )
 
 // Sentinels for errors.Is. An *APIError matches every sentinel that
@@ -94,17 +96,11 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// singleLine turns the line breaks and other control characters of a
-// server's message (a traceback in a detail, terminal escapes) into spaces,
-// so that Error stays one line that is safe to print.
-func singleLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// singleLine makes a server's message one line that is safe to print
+// (internal/clean.Line: line breaks and controls become spaces, terminal
+// escapes, bidi and zero-width characters are removed), so that Error stays
+// one line that cannot drive a terminal.
+func singleLine(s string) string { return clean.Line(s) }
 
 // Is reports whether target is one of the sentinels describing e.
 func (e *APIError) Is(target error) bool {

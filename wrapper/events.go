@@ -3,7 +3,9 @@ package wrapper
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"iter"
+	"math"
 	"net/http"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -61,7 +63,8 @@ type EventRange struct {
 }
 
 // Events iterates over a conversation's events from r.StartID up to r.EndID
-// (or the latest), oldest first, a page at a time (spec: getEvents).
+// (or the latest), oldest first, a page at a time (spec: getEvents). A page
+// whose ids do not advance ends it with an error matching ErrNoProgress.
 func (c *Client) Events(ctx context.Context, id string, r EventRange) iter.Seq2[api.Event, error] {
 	return c.iterateEvents(ctx, id, r, false)
 }
@@ -85,25 +88,42 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 				yield(api.Event{}, err)
 				return
 			}
+			// The one no-progress rule (see nextEventID): a page that does
+			// not move past the previous one is refused before any of its
+			// events is yielded again.
+			more := page.HasMore && len(page.Events) > 0
+			next := 0
+			if more {
+				last := page.Events[len(page.Events)-1].ID
+				if reverse {
+					more = last > r.StartID
+				} else {
+					more = r.EndID == nil || last < *r.EndID
+				}
+				var err error
+				switch {
+				case more && reverse:
+					next, err = prevEventID("getEvents", "", q.EndID, last)
+				case more:
+					next, err = nextEventID("getEvents", "", q.StartID, last)
+				}
+				if err != nil {
+					yield(api.Event{}, err)
+					return
+				}
+			}
 			for _, ev := range page.Events {
 				if !yield(ev, nil) {
 					return
 				}
 			}
-			if !page.HasMore || len(page.Events) == 0 {
+			if !more {
 				return
 			}
-			last := page.Events[len(page.Events)-1].ID
 			if reverse {
-				if last-1 < r.StartID {
-					return
-				}
-				q.EndID = ptr(last - 1)
+				q.EndID = ptr(next)
 			} else {
-				if r.EndID != nil && last+1 > *r.EndID {
-					return
-				}
-				q.StartID = last + 1
+				q.StartID = next
 			}
 		}
 	}
@@ -128,6 +148,16 @@ func (c *Client) EventCount(ctx context.Context, id string) (int, error) {
 	last, ok, err := c.LastEventID(ctx, id)
 	if err != nil || !ok {
 		return 0, err
+	}
+	return countFromLast("getEvents", "", last)
+}
+
+// countFromLast is the event count the newest id implies, refusing an id
+// no count can follow (negative, or the largest int, whose +1 overflows).
+func countFromLast(op, host string, last int) (int, error) {
+	if last < 0 || last == math.MaxInt {
+		return 0, &APIError{Operation: op, Host: host, StatusCode: http.StatusOK, ContentType: "application/json",
+			Message: fmt.Sprintf("the newest event id is %d: no event count follows from it", last), kinds: []error{ErrUnexpectedResponse}}
 	}
 	return last + 1, nil
 }

@@ -274,3 +274,21 @@ func Example_errors() {
 	// getConversation 200
 	// true
 }
+
+// CheckRedirect is the redirect policy of the SDK's own client; give it to
+// any other client that carries OpenHands credentials.
+func ExampleCheckRedirect() {
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("the other host got", r.Header.Get("X-Session-API-Key"))
+	}))
+	defer elsewhere.Close()
+	app := httptest.NewServer(http.RedirectHandler(elsewhere.URL+"/steal", http.StatusFound))
+	defer app.Close()
+
+	hc := &http.Client{CheckRedirect: wrapper.CheckRedirect}
+	req, _ := http.NewRequest(http.MethodGet, app.URL+"/api/settings", nil)
+	req.Header.Set("X-Session-API-Key", "my-session-key")
+	_, err := hc.Do(req)
+	fmt.Println(errors.Is(err, wrapper.ErrRedirectRefused))
+	// Output: true
+}

@@ -82,6 +82,9 @@ func (c *Client) ZipWorkspace(ctx context.Context, id string, w io.Writer) (int6
 	}
 	defer resp.Body.Close()
 	n, err := io.Copy(w, resp.Body)
+	if e, ok := brokeLimit(op, host, resp, err); ok {
+		return n, e
+	}
 	if err != nil {
 		return n, fmt.Errorf("openhands: %s: after %d bytes: %w", op, n, err)
 	}

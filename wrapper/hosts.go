@@ -41,6 +41,9 @@ func RuntimeBaseURL(appBase, conversationURL, conversationID string) (string, er
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fail("conversation url %q is not an http(s) URL with a host", conversationURL)
 	}
+	if base.Scheme == "https" && u.Scheme != "https" {
+		return "", fail("conversation url %q is plain http under an https app host: refusing to send its session key unencrypted", conversationURL)
+	}
 	suffix := "/api/conversations/" + conversationID
 	path := strings.TrimRight(u.Path, "/")
 	if !strings.HasSuffix(path, suffix) {
@@ -125,7 +128,11 @@ func fallbackWorthy(method string, err error) bool {
 type sentMethodKey struct{}
 
 // runtimeClient returns a generated client for the conversation's runtime
-// host, authenticated with the conversation's session key.
+// host. The trust rule: the runtime host never gets a weaker scheme than
+// the app host (RuntimeBaseURL), it gets the conversation's own session
+// key, and the app's credentials (bearer key, session key) go only where
+// the app host itself is: a runtime host on another origin, named by
+// whatever the server answered, gets no credential of the app's.
 func (c *Client) runtimeClient(ctx context.Context, id string) (*api.Client, error) {
 	info, err := c.GetConversation(ctx, id)
 	if err != nil {
@@ -141,5 +148,16 @@ func (c *Client) runtimeClient(ctx context.Context, id string) (*api.Client, err
 		}
 		return nil, err
 	}
-	return c.newAPIClient(base, info.SessionAPIKey)
+	rt, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	apiKey, sessionKey := "", info.SessionAPIKey
+	if sameOrigin(rt, c.base) {
+		apiKey = c.cfg.apiKey
+		if sessionKey == "" {
+			sessionKey = c.cfg.sessionAPIKey
+		}
+	}
+	return c.hostClient(base, apiKey, sessionKey)
 }

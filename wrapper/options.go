@@ -58,6 +58,9 @@ type config struct {
 	hostPolicy    HostPolicy
 	githubAPI     string
 	githubToken   string
+
+	limits         AnswerLimits
+	requestTimeout time.Duration
 }
 
 func defaultConfig() config {
@@ -67,6 +70,9 @@ func defaultConfig() config {
 		retry:     DefaultRetryPolicy(),
 		userAgent: "openhands-v0-go/" + Version,
 		githubAPI: "https://api.github.com",
+
+		limits:         defaultLimits(),
+		requestTimeout: DefaultRequestTimeout,
 	}
 }
 

@@ -50,8 +50,12 @@ func looksLikeHTML(mt string, body []byte) bool {
 func errorFromResponse(op, host string, resp *http.Response) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
 	resp.Body.Close()
-	body = redactCredentials(body, sentCredentials(resp.Request))
-	return describe(op, host, resp.StatusCode, resp.Header, body)
+	creds := sentCredentials(resp.Request)
+	e := describe(op, host, resp.StatusCode, resp.Header, redactCredentials(body, creds))
+	// The message is decoded from the body: a credential the body spelled
+	// in a way the redaction above did not foresee shows here as sent.
+	e.Message = string(redactCredentials([]byte(e.Message), creds))
+	return e
 }
 
 // describe builds the *APIError for a status, headers and (bounded) body.
@@ -217,6 +221,9 @@ func wantsObject(out any) bool {
 // malformed describes a 2xx JSON answer that could not be decoded. A
 // transport failure while reading (reset, timeout) is returned as it is.
 func malformed(op, host string, resp *http.Response, err error) error {
+	if e, ok := brokeLimit(op, host, resp, err); ok {
+		return e
+	}
 	var syntax *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
 	var timeout *timeoutError

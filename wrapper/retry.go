@@ -57,6 +57,7 @@ type retryTransport struct {
 	next    http.RoundTripper
 	policy  RetryPolicy
 	timeout time.Duration // per try: until headers, and the longest silence while reading the body
+	whole   time.Duration // per try: the whole request, answer included
 	log     *slog.Logger
 	sleep   func(ctx context.Context, d time.Duration) error
 }
@@ -166,38 +167,74 @@ func closeIdle(rt http.RoundTripper) {
 // (http.Client.CloseIdleConnections reaches it through here).
 func (t *retryTransport) CloseIdleConnections() { closeIdle(t.next) }
 
-// once sends one try with the per-try timeout: the answer's headers must come
-// within it, and the body may not stall for longer than it.
+// once sends one try with the per-try timeout and the whole-request bound:
+// the answer's headers must come within the timeout, the body may not stall
+// for longer than it, and the whole try may not outlast the bound.
 func (t *retryTransport) once(req *http.Request) (*http.Response, error) {
-	if t.timeout <= 0 {
+	if t.timeout <= 0 && t.whole <= 0 {
 		return t.next.RoundTrip(req)
 	}
 	ctx, cancel := context.WithCancelCause(req.Context())
-	timer := time.AfterFunc(t.timeout, func() { cancel(errTryTimeout) })
+	var silence, whole *time.Timer
+	if t.timeout > 0 {
+		silence = time.AfterFunc(t.timeout, func() { cancel(errTryTimeout) })
+	}
+	if t.whole > 0 {
+		whole = time.AfterFunc(t.whole, func() { cancel(errRequestTimeout) })
+	}
+	stop := func() {
+		if silence != nil {
+			silence.Stop()
+		}
+		if whole != nil {
+			whole.Stop()
+		}
+	}
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		timer.Stop()
-		if context.Cause(ctx) == errTryTimeout && req.Context().Err() == nil {
-			err = &timeoutError{what: "waiting for the answer", d: t.timeout, err: err}
+		stop()
+		if req.Context().Err() == nil {
+			err = t.timedOut(context.Cause(ctx), "waiting for the answer", err)
 		}
 		cancel(nil)
 		return nil, err
 	}
-	resp.Body = &watchedBody{ReadCloser: resp.Body, timer: timer, d: t.timeout, cancel: cancel, ctx: ctx, parent: req.Context()}
-	timer.Reset(t.timeout)
+	resp.Body = &watchedBody{ReadCloser: resp.Body, t: t, timer: silence, stop: stop, cancel: cancel, ctx: ctx, parent: req.Context()}
+	if silence != nil {
+		silence.Reset(t.timeout)
+	}
 	return resp, nil
 }
 
-var errTryTimeout = errors.New("per-try timeout")
+// timedOut describes err as the timeout that caused it, if one did.
+func (t *retryTransport) timedOut(cause error, what string, err error) error {
+	switch cause {
+	case errTryTimeout:
+		return &timeoutError{what: what, d: t.timeout, err: err}
+	case errRequestTimeout:
+		return &timeoutError{what: what, d: t.whole, whole: true, err: err}
+	}
+	return err
+}
 
-// timeoutError is a per-try timeout; it is a net.Error with Timeout() true.
+var (
+	errTryTimeout     = errors.New("per-try timeout")
+	errRequestTimeout = errors.New("request timeout")
+)
+
+// timeoutError is a per-try timeout or the whole-request bound; it is a
+// net.Error with Timeout() true.
 type timeoutError struct {
-	what string
-	d    time.Duration
-	err  error
+	what  string
+	d     time.Duration
+	whole bool // the whole-request bound, not a silence
+	err   error
 }
 
 func (e *timeoutError) Error() string {
+	if e.whole {
+		return "openhands: the request took longer than " + e.d.String() + " in all (the bound of one request) " + e.what
+	}
 	return "openhands: no progress for " + e.d.String() + " " + e.what
 }
 func (e *timeoutError) Unwrap() error { return e.err }
@@ -207,11 +244,13 @@ func (e *timeoutError) Temporary() bool {
 }
 
 // watchedBody re-arms the per-try timer on every read, so a body that keeps
-// flowing may take as long as it needs while a stalled one is cut off.
+// flowing may take as long as it needs (up to the whole-request bound)
+// while a stalled one is cut off.
 type watchedBody struct {
 	io.ReadCloser
-	timer  *time.Timer
-	d      time.Duration
+	t      *retryTransport
+	timer  *time.Timer // nil without a per-try timeout
+	stop   func()
 	cancel context.CancelCauseFunc
 	ctx    context.Context
 	parent context.Context
@@ -219,17 +258,17 @@ type watchedBody struct {
 
 func (b *watchedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if n > 0 {
-		b.timer.Reset(b.d)
+	if n > 0 && b.timer != nil {
+		b.timer.Reset(b.t.timeout)
 	}
-	if err != nil && err != io.EOF && context.Cause(b.ctx) == errTryTimeout && b.parent.Err() == nil {
-		err = &timeoutError{what: "reading the answer", d: b.d, err: err}
+	if err != nil && err != io.EOF && b.parent.Err() == nil {
+		err = b.t.timedOut(context.Cause(b.ctx), "reading the answer", err)
 	}
 	return n, err
 }
 
 func (b *watchedBody) Close() error {
-	b.timer.Stop()
+	b.stop()
 	err := b.ReadCloser.Close()
 	b.cancel(nil)
 	return err

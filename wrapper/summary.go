@@ -175,7 +175,8 @@ func (c *Client) eventCountAndHost(ctx context.Context, id string) (int, string,
 	if err != nil || len(page.Events) == 0 {
 		return 0, host, err
 	}
-	return page.Events[0].ID + 1, host, nil
+	count, err := countFromLast("getEvents", host, page.Events[0].ID)
+	return count, host, err
 }
 
 func truncateRunes(s string, n int) string {

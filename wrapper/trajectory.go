@@ -98,6 +98,9 @@ func (c *Client) DownloadTrajectory(ctx context.Context, id, path string, opts .
 			if shape.err != nil {
 				return shapeError(op, host, resp, shape.err)
 			}
+			if e, ok := brokeLimit(op, host, resp, err); ok {
+				return e
+			}
 			return fmt.Errorf("openhands: %s: downloading the trajectory: %w", op, err)
 		}
 		if err := shape.finish(); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -94,9 +95,31 @@ Templates see .Repository, .Branch and the --var values as .Vars.`,
 	return cmd
 }
 
-// say writes a line of progress for people (text output only).
+// say writes a line of progress for people (text output only). Every
+// argument that is text (a server's status, id, link or error) is cleaned
+// (see oneLine); the format is ours.
 func (a *app) say(format string, args ...any) {
 	if !a.jsonOutput() {
-		fmt.Fprintf(a.stdout, format+"\n", args...)
+		fmt.Fprintf(a.stdout, format+"\n", printable(args)...)
 	}
+}
+
+// printable cleans every argument that prints as text (strings and named
+// string types, errors, Stringers); numbers and the rest stay as they are.
+func printable(args []any) []any {
+	out := make([]any, len(args))
+	for i, arg := range args {
+		switch v := arg.(type) {
+		case error:
+			out[i] = oneLine(v.Error())
+		case fmt.Stringer:
+			out[i] = oneLine(v.String())
+		default:
+			out[i] = arg
+			if arg != nil && reflect.TypeOf(arg).Kind() == reflect.String {
+				out[i] = oneLine(reflect.ValueOf(arg).String())
+			}
+		}
+	}
+	return out
 }

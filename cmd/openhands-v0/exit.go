@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/openhands-go/openhands-v0/internal/clean"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -105,6 +106,11 @@ func hint(err error, command string) string {
 		return "the credentials are valid but not allowed to do this"
 	case errors.Is(err, wrapper.ErrNotFound):
 		return "check the id with 'openhands-v0 conversations list'"
+	case errors.Is(err, wrapper.ErrRedirectRefused):
+		return "the server redirected elsewhere and the request was not sent again (credentials stay on --base-url's origin, a POST is never resent): " +
+			"point --base-url (OPENHANDS_APP_BASE) at the address the server redirects to, if you trust it"
+	case errors.Is(err, wrapper.ErrNoProgress):
+		return "the server's pages did not advance, so the walk stopped rather than loop: a server fault; try again later"
 	case errors.Is(err, wrapper.ErrRuntimeUnavailable):
 		return "the conversation is not running: start it with 'openhands-v0 conversations start ID'"
 	case errors.Is(err, wrapper.ErrRateLimited):
@@ -135,13 +141,7 @@ func errorLine(command string, err error) string {
 	return oneLine(b.String())
 }
 
-// oneLine folds line breaks and other control characters into spaces, so a
-// server's message cannot break the one-line contract or drive the terminal.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// oneLine makes a server's text one line that cannot drive the terminal
+// (clean.Line: escape sequences removed, controls folded into spaces, bidi
+// and zero-width characters removed). It is the command's one cleaner.
+func oneLine(s string) string { return clean.Line(s) }

@@ -132,7 +132,7 @@ func (a *app) renderArchive(dir string, force, alone bool) error {
 	}
 	if perr := a.printer().emit(res, func(w io.Writer) error {
 		for _, f := range res.Failures {
-			if _, err := fmt.Fprintf(w, "no page for %s: %s\n", f.ConversationID, oneLine(f.Error)); err != nil {
+			if _, err := fmt.Fprintf(w, "no page for %s: %s\n", oneLine(f.ConversationID), oneLine(f.Error)); err != nil {
 				return err
 			}
 		}
@@ -149,7 +149,7 @@ func (a *app) renderArchive(dir string, force, alone bool) error {
 func (a *app) printExport(r *export.Report) error {
 	return a.printer().emit(r, func(w io.Writer) error {
 		for _, f := range r.Failures {
-			if _, err := fmt.Fprintf(w, "failed %s: %s\n", f.ConversationID, oneLine(f.Error)); err != nil {
+			if _, err := fmt.Fprintf(w, "failed %s: %s\n", oneLine(f.ConversationID), oneLine(f.Error)); err != nil {
 				return err
 			}
 		}

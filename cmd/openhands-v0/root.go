@@ -26,6 +26,7 @@ type app struct {
 	sessionAPIKey string
 	output        string
 	timeout       time.Duration
+	maxTime       time.Duration
 	verbose       bool
 
 	// started is set once flags and arguments are parsed and a command
@@ -95,6 +96,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized or forbidden,
 	f.StringVar(&a.sessionAPIKey, "session-api-key", "", "X-Session-API-Key of a server started with SESSION_API_KEY (env OPENHANDS_SESSION_API_KEY)")
 	f.StringVarP(&a.output, "output", "o", outputText, "output format: text or json")
 	f.DurationVar(&a.timeout, "timeout", wrapper.DefaultTimeout, "per-request timeout: the longest wait for an answer, and the longest silence within one")
+	f.DurationVar(&a.maxTime, "max-time", wrapper.DefaultRequestTimeout, "the longest one request may take, answer included, however steadily it arrives (0: no bound)")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "debug log on stderr (credentials are never logged)")
 
 	root.AddCommand(
@@ -122,8 +124,8 @@ func (a *app) prepare(cmd *cobra.Command, _ []string) error {
 	default:
 		return usagef("--output must be text or json, got %q", a.output)
 	}
-	if a.timeout < 0 {
-		return usagef("--timeout must not be negative")
+	if a.timeout < 0 || a.maxTime < 0 {
+		return usagef("--timeout and --max-time must not be negative")
 	}
 	level := slog.LevelWarn
 	if a.verbose {
@@ -173,6 +175,9 @@ func (a *app) api(cmd *cobra.Command) (*wrapper.Client, error) {
 	}
 	if t := flags.Lookup("timeout"); t != nil && t.Changed && t == a.root.PersistentFlags().Lookup("timeout") {
 		opts = append(opts, wrapper.WithTimeout(a.timeout))
+	}
+	if t := flags.Lookup("max-time"); t != nil && t.Changed && t == a.root.PersistentFlags().Lookup("max-time") {
+		opts = append(opts, wrapper.WithRequestTimeout(a.maxTime))
 	}
 	if api := os.Getenv(envGitHubAPI); api != "" {
 		opts = append(opts, wrapper.WithGitHub(api, os.Getenv(wrapper.EnvGitHubToken)))

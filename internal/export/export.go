@@ -20,6 +20,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -136,7 +137,16 @@ func Run(ctx context.Context, src Source, opts Options) (*Report, error) {
 	r := &run{src: src, opts: opts, manifest: m, report: &Report{Dir: opts.Dir, Listed: len(convs)}}
 	sem := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
+	claims := folderClaims{}
 	for _, conv := range convs {
+		if owner, taken := claims.claim(conv.ConversationID); taken {
+			err := fmt.Errorf("export: its folder %s is already that of conversation %s (the names differ only in case); not archived", folderName(conv.ConversationID), owner)
+			r.record(nil, func(rep *Report) {
+				rep.Failed++
+				rep.Failures = append(rep.Failures, Failure{ConversationID: conv.ConversationID, Error: err.Error()})
+			})
+			continue
+		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -359,9 +369,11 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 }
 
 // safeName reports whether a conversation id is usable as a folder name as
-// is: 1 to 100 ASCII letters, digits, '_' and '-', not starting with '_' or '-'.
+// is: 1 to 100 ASCII letters, digits, '_' and '-', not starting with '_' or
+// '-', and not shaped like the folder of a digested id (hashedName), which
+// another conversation's folder may be.
 func safeName(id string) bool {
-	if id == "" || len(id) > 100 || id[0] == '_' || id[0] == '-' {
+	if id == "" || len(id) > 100 || id[0] == '_' || id[0] == '-' || hashedName(id) {
 		return false
 	}
 	for _, r := range id {
@@ -379,5 +391,35 @@ func folderName(id string) string {
 		return id
 	}
 	sum := sha256.Sum256([]byte(id))
-	return "id-" + hex.EncodeToString(sum[:12])
+	return hashPrefix + hex.EncodeToString(sum[:hashBytes])
+}
+
+const (
+	hashPrefix = "id-"
+	hashBytes  = 12
+)
+
+// hashedName reports whether name has the shape of a digested id's folder.
+func hashedName(name string) bool {
+	rest, ok := strings.CutPrefix(strings.ToLower(name), hashPrefix)
+	if !ok || len(rest) != 2*hashBytes {
+		return false
+	}
+	_, err := hex.DecodeString(rest)
+	return err == nil
+}
+
+// folderClaims tells which conversation a folder belongs to, comparing
+// names as a case-insensitive file system does (macOS, Windows), so that
+// two listed ids never share a folder.
+type folderClaims map[string]string
+
+// claim records id's folder and returns the id that already holds it, if any.
+func (c folderClaims) claim(id string) (owner string, taken bool) {
+	key := strings.ToLower(folderName(id))
+	if owner, taken = c[key]; taken && owner != id {
+		return owner, true
+	}
+	c[key] = id
+	return "", false
 }

@@ -418,3 +418,33 @@ func TestRunRemovesTemporaryFilesAKilledRunLeft(t *testing.T) {
 		t.Errorf("a file that is not a leftover was touched: %v", err)
 	}
 }
+
+// TestTwoIDsNeverShareAFolder: an id shaped like another id's digested
+// folder name, and two ids that differ only in case (one folder on macOS
+// and Windows), never get one conversation archived over another.
+func TestTwoIDsNeverShareAFolder(t *testing.T) {
+	unsafe := "conv:with/slash"
+	lookalike := folderName(unsafe) // "id-<24 hex>": a safe name as it stands
+	f := newFake(0)
+	for _, id := range []string{unsafe, lookalike, "abc", "ABC"} {
+		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "t " + id, Status: api.STOPPED, LastUpdatedAt: "x"})
+		f.counts[id] = 1
+	}
+	dir := t.TempDir()
+	rep, err := Run(context.Background(), f, Options{Dir: dir})
+	if !errors.Is(err, ErrIncomplete) || rep.Fetched != 3 || rep.Failed != 1 || rep.Failures[0].ConversationID != "ABC" {
+		t.Fatalf("Run: %+v, %v; want 3 fetched and ABC refused (its folder is abc's on a case-insensitive disk)", rep, err)
+	}
+	folders := map[string]string{}
+	for _, id := range []string{unsafe, lookalike, "abc"} {
+		var meta api.ConversationInfo
+		b, err := os.ReadFile(filepath.Join(dir, folderName(id), MetadataFile))
+		if err != nil || json.Unmarshal(b, &meta) != nil || meta.ConversationID != id {
+			t.Errorf("%s: folder %s holds %q (%v)", id, folderName(id), meta.ConversationID, err)
+		}
+		if other, dup := folders[folderName(id)]; dup {
+			t.Errorf("%s and %s share folder %s", id, other, folderName(id))
+		}
+		folders[folderName(id)] = id
+	}
+}

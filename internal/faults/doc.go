@@ -6,6 +6,13 @@
 //     N retries or the right typed error, never a panic, never past the
 //     deadline, never a POST processed twice, never a partial file, never an
 //     error body read whole. It prints the matrix as a table (`make faults`).
+//   - TestHostileServer plays a hostile V0 server (issue 12), one attack per
+//     row: redirects to other origins, runtime hosts it names, endless bodies
+//     and decompression bombs (the built command's peak RSS measured),
+//     pagination that never moves on, terminal escapes and Markdown in its
+//     strings, JSON-escaped echoes of a credential, overflowing ids, folder
+//     collisions, a body dripped forever; and the attacks that already held.
+//     It prints its table (`make faults`).
 //   - TestLoad runs many goroutines against the rate-limited hosted simulator:
 //     every call succeeds or fails typed, no create is duplicated or lost.
 //   - TestCrashSafety SIGKILLs the CLI in the middle of a trajectory download
