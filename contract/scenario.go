@@ -64,10 +64,6 @@ type SimSetup struct {
 	Nested bool
 	// RateLimit switches the mode's rate limiter on.
 	RateLimit bool
-	// RunDuration is how long the scripted agent works on a task, and keeps
-	// an idle loop running, in simulated time (default sim.DefaultRunDuration).
-	// The simulator's clock moves one second per request.
-	RunDuration time.Duration
 	// Prepare, if set, arranges the server before the scenario runs
 	// (faults, say).
 	Prepare func(*sim.Server)

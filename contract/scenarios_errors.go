@@ -113,7 +113,7 @@ func unauthorizedSessionKeyScenario() Scenario {
 		Name: "unauthorized_session_key",
 		Description: "A self-hosted server with SESSION_API_KEY: a wrong or missing X-Session-API-Key is 401 " +
 			`{"detail":"Unauthorized"} (ErrUnauthorized); the right one works, and the health routes need none.`,
-		Sim: SimSetup{SessionAPIKey: true},
+		Sim: SimSetup{SessionAPIKey: true, SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			return unauthorized(ctx, s, wrapper.WithSessionAPIKey(wrongKey), wrapper.WithAPIKey(""))
 		},

@@ -10,7 +10,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/wrapper"
@@ -23,11 +22,10 @@ const lifecycleTask = "Reply with the single word OK. Do not run any tools."
 func lifecycleScenario() Scenario {
 	return Scenario{
 		Name: "conversation_lifecycle",
-		Description: "A conversation's whole life: create, start, wait until the agent stops, events in pages and in reverse, " +
+		Description: "A conversation's whole life: create, start, wait until the agent is done (it stays RUNNING), stop, events in pages and in reverse, " +
 			"trajectory, rename, start again, message, event, upload, experiment config, stop, delete, then 200 null and false.",
 		Writes: true,
-		// The restarted loop stays up for 30 simulated seconds, long enough to read the runtime routes.
-		Sim: SimSetup{SeedData: true, RunDuration: 30 * time.Second},
+		Sim:    SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			req := api.InitSessionRequest{InitialUserMsg: lifecycleTask}
 			if !s.Live() {
@@ -44,34 +42,20 @@ func lifecycleScenario() Scenario {
 			if _, err := s.Client.StartConversation(ctx, id); err != nil {
 				return fail("startConversation", err)
 			}
-			if s.Live() {
-				// A real server keeps a conversation whose agent is done RUNNING,
-				// awaiting input, until it is stopped or idles out: wait for the
-				// agent's state instead, then stop it.
-				state, err := waitAgentDone(ctx, s, id)
-				switch {
-				case errors.Is(err, errAgentBusy):
-					s.Notef("the agent was still working after the wait bound: stopping it")
-				case err != nil:
-					return err
-				default:
-					s.Notef("the agent ended in state %s", state)
-				}
-				if _, err := s.Client.StopConversation(ctx, id); err != nil {
-					return fail("stopConversation", err)
-				}
-			} else {
-				var seen []api.ConversationStatus
-				done, err := s.Client.Wait(ctx, id, append(s.WaitOptions(), wrapper.WithStatusCallback(func(c api.ConversationInfo) {
-					seen = append(seen, c.Status)
-				}))...)
-				if err != nil {
-					return fail("getConversation (wait)", err)
-				}
-				if err := check(wrapper.IsTerminal(done.Status), "wait ended on %s", done.Status); err != nil {
-					return err
-				}
-				s.Notef("statuses seen while waiting: %v", seen)
+			// A server keeps a conversation whose agent is done RUNNING, awaiting
+			// input, until it is stopped or idles out: wait for the agent's
+			// state, then stop it.
+			state, err := waitAgentDone(ctx, s, id)
+			switch {
+			case errors.Is(err, errAgentBusy):
+				s.Notef("the agent was still working after the wait bound: stopping it")
+			case err != nil:
+				return err
+			default:
+				s.Notef("the agent ended in state %s", state)
+			}
+			if _, err := s.Client.StopConversation(ctx, id); err != nil {
+				return fail("stopConversation", err)
 			}
 			if err := readEvents(ctx, s, id); err != nil {
 				return err

@@ -39,6 +39,8 @@ func simOptions(setup SimSetup) []sim.Option {
 		sim.WithMode(mode),
 		sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, simStep)),
 		sim.WithSeed(sim.DefaultSeed),
+		// As a real server: a conversation whose agent is done stays RUNNING.
+		sim.WithKeepRunning(),
 	}
 	if setup.SeedData {
 		opts = append(opts, sim.WithSeedData())
@@ -51,9 +53,6 @@ func simOptions(setup SimSetup) []sim.Option {
 	}
 	if setup.Nested {
 		opts = append(opts, sim.WithNestedRuntimes())
-	}
-	if setup.RunDuration > 0 {
-		opts = append(opts, sim.WithTiming(sim.DefaultStartDelay, setup.RunDuration))
 	}
 	if setup.RateLimit {
 		opts = append(opts, sim.WithRateLimit(true))

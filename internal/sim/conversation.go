@@ -46,8 +46,8 @@ type conversation struct {
 type run struct {
 	startedAt time.Time
 	readyAt   time.Time
-	// endAt is when the agent finishes and the conversation stops; zero for a
-	// loop that waits for user input until stopped.
+	// endAt is when the agent finishes its task and (unless WithKeepRunning)
+	// the conversation stops; zero for a loop that chats with the user.
 	endAt time.Time
 }
 
@@ -121,7 +121,8 @@ func (s *Server) newConversation(now time.Time) *conversation {
 func defaultTitle(id string) string { return "Conversation " + id[:5] }
 
 // advance brings a conversation up to now: the scripted agent's due events
-// enter the stream, and a finished agent loop stops. Call with s.mu held.
+// enter the stream, and a finished agent loop stops (unless WithKeepRunning).
+// Call with s.mu held.
 func (s *Server) advance(c *conversation, now time.Time) {
 	n := 0
 	for _, st := range c.pending {
@@ -139,7 +140,7 @@ func (s *Server) advance(c *conversation, now time.Time) {
 		n++
 	}
 	c.pending = c.pending[n:]
-	if c.run != nil && !c.run.endAt.IsZero() && !now.Before(c.run.endAt) && len(c.pending) == 0 {
+	if !s.cfg.keepRunning && c.run != nil && !c.run.endAt.IsZero() && !now.Before(c.run.endAt) && len(c.pending) == 0 {
 		s.endRun(c, api.STOPPED)
 	}
 }

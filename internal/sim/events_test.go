@@ -105,7 +105,9 @@ func TestEventsPaging(t *testing.T) {
 var naiveTimestamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?$`)
 
 func TestEventFormat(t *testing.T) {
-	e := newEnv(t)
+	// The conversation stays running once its agent is done, so that its
+	// trajectory can be read (a stopped one has none: 404).
+	e := newEnv(t, sim.WithKeepRunning())
 	e.storeSettings("gpt-5-2025-08-07")
 	id := e.finished("build the thing")
 	evs := e.events(e.client, id)

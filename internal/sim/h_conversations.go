@@ -138,9 +138,21 @@ func (s *Server) writeConversationPage(c *call, pageID string, limit int, keep f
 	if limit >= 0 && len(merged) > limit {
 		merged = merged[:limit]
 	}
-	out := api.ConversationInfoResultSet{Results: merged}
+	// V0 conversations as the real server encodes them; V1 ones as they come.
+	out := struct {
+		Results    []json.RawMessage `json:"results"`
+		NextPageID *string           `json:"next_page_id"`
+	}{Results: make([]json.RawMessage, 0, len(merged))}
+	for _, info := range merged {
+		if info.ConversationVersion == "V1" {
+			out.Results = append(out.Results, mustJSON(info))
+		} else {
+			out.Results = append(out.Results, v0Info(info))
+		}
+	}
 	if next0 != nil || next1 != nil {
-		out.NextPageID = base64.StdEncoding.EncodeToString(mustJSON(map[string]*string{"v0": next0, "v1": next1}))
+		next := base64.StdEncoding.EncodeToString(mustJSON(map[string]*string{"v0": next0, "v1": next1}))
+		out.NextPageID = &next
 	}
 	writeJSON(c.w, http.StatusOK, out)
 }
@@ -211,7 +223,7 @@ func (s *Server) createConversation(c *call) {
 	s.startRun(conv, c.now)
 	s.scheduleStart(conv, msg, req.ImageUrls)
 	st, _ := conv.status(c.now)
-	writeJSON(c.w, http.StatusOK, api.ConversationResponse{Status: "ok", ConversationID: conv.id, ConversationStatus: st})
+	writeConversationResponse(c.w, api.ConversationResponse{Status: "ok", ConversationID: conv.id, ConversationStatus: st})
 }
 
 // canAccessRepo is verify_repo_provider: a repository needs a stored token
@@ -263,7 +275,7 @@ func (s *Server) getConversation(c *call) {
 		writeBody(c.w, http.StatusOK, contentJSON, []byte("null"))
 		return
 	}
-	writeJSON(c.w, http.StatusOK, s.info(c, conv))
+	writeBody(c.w, http.StatusOK, contentJSON, v0Info(s.info(c, conv)))
 }
 
 // deleteConversation serves DELETE /api/conversations/{id}
@@ -342,7 +354,7 @@ func (s *Server) startConversation(c *call) {
 		s.scheduleStart(conv, "", nil)
 	}
 	st, _ := conv.status(c.now)
-	writeJSON(c.w, http.StatusOK, api.ConversationResponse{Status: "ok", ConversationID: id, ConversationStatus: st})
+	writeConversationResponse(c.w, api.ConversationResponse{Status: "ok", ConversationID: id, ConversationStatus: st})
 }
 
 // stopConversation serves POST /api/conversations/{id}/stop
@@ -353,7 +365,7 @@ func (s *Server) stopConversation(c *call) {
 	defer s.mu.Unlock()
 	conv := s.lookup(c, id)
 	if conv == nil || !conv.running() {
-		writeJSON(c.w, http.StatusOK, api.ConversationResponse{
+		writeConversationResponse(c.w, api.ConversationResponse{
 			Status: "ok", ConversationID: id, Message: "Conversation was not running", ConversationStatus: api.STOPPED,
 		})
 		return
@@ -363,7 +375,7 @@ func (s *Server) stopConversation(c *call) {
 		conv.append(agentStateChanged(c.now, "stopped", ""), c.now)
 	}
 	s.endRun(conv, api.STOPPED)
-	writeJSON(c.w, http.StatusOK, api.ConversationResponse{
+	writeConversationResponse(c.w, api.ConversationResponse{
 		Status: "ok", ConversationID: id, Message: "Conversation stopped successfully", ConversationStatus: st,
 	})
 }

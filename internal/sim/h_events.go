@@ -166,12 +166,21 @@ func (s *Server) sendMessage(c *call) {
 
 // getTrajectory serves GET /api/conversations/{id}/trajectory
 // (getTrajectory): every non-hidden event in trajectory form. Generated
-// (bulk) streams are written incrementally, in constant memory.
+// (bulk) streams are written incrementally, in constant memory. As a real
+// server (0.62.0), it serves a running conversation only: the trajectory
+// comes from the conversation's live session, so a conversation that is not
+// running answers 404 {"detail":"Conversation <id> not found"} as a missing
+// one does.
 func (s *Server) getTrajectory(c *call) {
 	s.mu.Lock()
 	conv := s.liveConversation(c)
 	if conv == nil {
 		s.mu.Unlock()
+		return
+	}
+	if !conv.running() {
+		s.mu.Unlock()
+		conversationNotFound(c, conv.id)
 		return
 	}
 	// Events are append-only and never modified, so this snapshot stays valid

@@ -41,8 +41,15 @@ func (s *Server) getServerConfig(c *call) {
 			"ENABLE_BILLING": true, "HIDE_LLM_SETTINGS": false, "ENABLE_JIRA": false, "ENABLE_JIRA_DC": false, "ENABLE_LINEAR": false,
 		}
 		cfg.MAINTENANCE.StartTime = s.cfg.maintenance
+		writeJSON(c.w, http.StatusOK, cfg)
+		return
 	}
-	writeJSON(c.w, http.StatusOK, cfg)
+	// A self-hosted server (0.62.0) sends these four only; the generated
+	// type would add the hosted service's APP_SLUG, AUTH_URL and MAINTENANCE.
+	writeJSON(c.w, http.StatusOK, map[string]any{
+		"APP_MODE": cfg.APPMODE, "GITHUB_CLIENT_ID": cfg.GITHUBCLIENTID,
+		"POSTHOG_CLIENT_KEY": cfg.POSTHOGCLIENTKEY, "FEATURE_FLAGS": cfg.FEATUREFLAGS,
+	})
 }
 
 // alive serves GET /alive (alive).

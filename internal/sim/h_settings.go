@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -24,7 +25,16 @@ func (s *Server) getSettings(c *call) {
 	info.SearchAPIKeySet = s.settings.SearchAPIKey != ""
 	info.SecretsStore = api.SecretsStore{ProviderTokens: map[string]any{}}
 	info.ProviderTokensSet = s.providerTokensSet()
-	writeJSON(c.w, http.StatusOK, info)
+	keys := maps.Clone(settingsNulls)
+	keys["provider_tokens_set"] = info.ProviderTokensSet
+	body := withNulls(info, keys)
+	// secrets_store is {"provider_tokens":{}} (the generated type drops the empty map).
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) == nil {
+		m["secrets_store"] = json.RawMessage(`{"provider_tokens":{}}`)
+		body = mustJSON(m)
+	}
+	writeBody(c.w, http.StatusOK, contentJSON, body)
 }
 
 // providerTokensSet maps each provider with a stored token to its host (nil

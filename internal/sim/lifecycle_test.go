@@ -187,3 +187,38 @@ func TestClocks(t *testing.T) {
 		t.Error("real clock is not in UTC")
 	}
 }
+
+// TestAsTheRealServer pins what a real OpenHands 0.62.0 server does (its
+// cassettes, cassettes/real/openhands-0.62.0/): with WithKeepRunning a
+// conversation whose agent has finished stays RUNNING until stopped, the
+// title comes from the first message, and the trajectory is served while
+// the conversation runs and is 404 {"detail":...} once it is stopped, as for
+// a conversation that does not exist.
+func TestAsTheRealServer(t *testing.T) {
+	e := newEnv(t, sim.WithKeepRunning())
+	e.storeSettings("")
+	const msg = "Reply with the single word OK. Do not run any tools."
+	id := e.create(api.InitSessionRequest{InitialUserMsg: msg})
+	e.clock.Advance(startDelay + 10*runDuration)
+	info := e.get(id)
+	if title := strings.TrimSuffix(info.Title, "..."); info.Status != api.RUNNING || len(title) < 20 || !strings.HasPrefix(msg, title) {
+		t.Errorf("after the agent finished: status %s, title %q", info.Status, info.Title)
+	}
+	evs := e.events(e.client, id)
+	if last := evs[len(evs)-1]; last.Extras["agent_state"] != "finished" {
+		t.Errorf("last event %+v, want the agent finished", last)
+	}
+	if tr, err := e.client.GetTrajectoryWithResponse(ctx(t), id); err != nil || tr.JSON200 == nil {
+		t.Fatalf("trajectory of a running conversation: %v %d", err, tr.StatusCode())
+	}
+	if r, err := e.client.StopConversationWithResponse(ctx(t), id); err != nil || r.StatusCode() != 200 {
+		t.Fatalf("stop: %v", err)
+	}
+	for _, conv := range []string{id, strings.Repeat("0", 32)} {
+		tr, err := e.client.GetTrajectoryWithResponse(ctx(t), conv)
+		if err != nil || tr.StatusCode() != 404 {
+			t.Fatalf("trajectory of %s: %v %d", conv, err, tr.StatusCode())
+		}
+		wantJSON(t, tr.Body, `{"detail":"Conversation `+conv+` not found"}`)
+	}
+}

@@ -45,7 +45,8 @@ const (
 	// DefaultStartDelay is how long a conversation stays STARTING.
 	DefaultStartDelay = 2 * time.Second
 	// DefaultRunDuration is how long the scripted agent works on a task
-	// before it finishes and the conversation becomes STOPPED.
+	// before it finishes and the conversation becomes STOPPED (it stays
+	// RUNNING with WithKeepRunning, as on a real server).
 	DefaultRunDuration = 8 * time.Second
 	// DefaultSeed seeds every identifier the simulator derives.
 	DefaultSeed = "openhands-v0-sim"
@@ -63,6 +64,7 @@ type config struct {
 	seedData      bool
 	startDelay    time.Duration
 	runDuration   time.Duration
+	keepRunning   bool
 	seed          string
 	nested        bool
 	maintenance   string
@@ -123,13 +125,21 @@ func WithRateLimit(on bool) Option { return func(c *config) { c.rateLimit = on }
 func WithSeedData() Option { return func(c *config) { c.seedData = true } }
 
 // WithTiming sets how long a conversation stays STARTING and how long the
-// scripted agent works on a task before the conversation stops.
+// scripted agent works on a task before it finishes.
 func WithTiming(startDelay, runDuration time.Duration) Option {
 	return func(c *config) {
 		c.startDelay = max(startDelay, 0)
 		c.runDuration = max(runDuration, 0)
 	}
 }
+
+// WithKeepRunning keeps a conversation RUNNING once its agent has finished
+// its task, its agent awaiting input, until it is stopped: what a real
+// OpenHands server (0.62.0) does, and what the contract recordings use.
+// Without it a conversation stops (STOPPED) when its agent finishes, which
+// clients that wait for a conversation to end (wrapper.Client.Wait, the CLI's
+// --poll) rely on: on a real server they wait until their timeout.
+func WithKeepRunning() Option { return func(c *config) { c.keepRunning = true } }
 
 // WithSeed changes the seed every identifier derives from (default
 // DefaultSeed). Two servers with the same seed, clock and request sequence

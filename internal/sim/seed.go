@@ -25,7 +25,7 @@ func (s *Server) seed(now time.Time) {
 		LlmModel: seedModel, LlmAPIKey: seedLLMKey,
 		EnableDefaultCondenser: &yes, EnableSoundNotifications: &no, EnableProactiveConversationStarters: &yes,
 		EnableSolvabilityAnalysis: &yes, UserConsentsToAnalytics: &no,
-		GitUserName: "openhands", GitUserEmail: "openhands@all-hands.dev", V1Enabled: &no,
+		GitUserName: "openhands", GitUserEmail: "openhands@all-hands.dev",
 	}
 	s.tokens = map[api.ProviderType]api.ProviderToken{"github": {Token: seedGitHubToken}}
 	s.secrets = []customSecret{
@@ -75,7 +75,8 @@ func (s *Server) seed(now time.Time) {
 	}}
 }
 
-// seedRun adds a conversation that ran one task to the end. Call with s.mu held.
+// seedRun adds a conversation that ran one task to the end and was then
+// stopped. Call with s.mu held.
 func (s *Server) seedRun(created time.Time, title, repo, msg string, trigger api.ConversationTrigger) *conversation {
 	c := s.newConversation(created)
 	c.title, c.defaultTitle = title, false
@@ -84,5 +85,8 @@ func (s *Server) seedRun(created time.Time, title, repo, msg string, trigger api
 	s.startRun(c, created)
 	s.scheduleStart(c, msg, nil)
 	s.advance(c, c.run.endAt)
+	if c.running() {
+		s.endRun(c, api.STOPPED)
+	}
 	return c
 }
