@@ -139,22 +139,20 @@ func (s *Server) writeConversationPage(c *call, pageID string, limit int, keep f
 		merged = merged[:limit]
 	}
 	// V0 conversations as the real server encodes them; V1 ones as they come.
-	out := struct {
-		Results    []json.RawMessage `json:"results"`
-		NextPageID *string           `json:"next_page_id"`
-	}{Results: make([]json.RawMessage, 0, len(merged))}
+	results := make([]json.RawMessage, 0, len(merged))
 	for _, info := range merged {
 		if info.ConversationVersion == "V1" {
-			out.Results = append(out.Results, mustJSON(info))
+			results = append(results, mustJSON(info))
 		} else {
-			out.Results = append(out.Results, v0Info(info))
+			results = append(results, v0Info(info))
 		}
 	}
+	var next *string
 	if next0 != nil || next1 != nil {
-		next := base64.StdEncoding.EncodeToString(mustJSON(map[string]*string{"v0": next0, "v1": next1}))
-		out.NextPageID = &next
+		n := base64.StdEncoding.EncodeToString(mustJSON(map[string]*string{"v0": next0, "v1": next1}))
+		next = &n
 	}
-	writeJSON(c.w, http.StatusOK, out)
+	writeJSON(c.w, http.StatusOK, map[string]any{"results": results, "next_page_id": next})
 }
 
 // sourcePage is one source's page from offset and its next page id (nil
