@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -17,15 +18,36 @@ import (
 // cannot serve it, the conversation's runtime host. The whole answer is
 // decoded in memory; for a large conversation use DownloadTrajectory or
 // ExportEvents.
+//
+// A real server serves the trajectory of a running conversation only: for a
+// conversation that is not running it answers 404, as for one that does not
+// exist, and the error (ErrNotFound) says so.
 func (c *Client) GetTrajectory(ctx context.Context, id string) (*api.Trajectory, error) {
 	const op = "getTrajectory"
 	var out api.Trajectory
 	if _, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetTrajectory(ctx, id)
 	}); err != nil {
-		return nil, err
+		return nil, trajectoryNotFound(err)
 	}
 	return &out, nil
+}
+
+// trajectoryHint is what a getTrajectory 404 adds to the server's message.
+const trajectoryHint = "the server serves the trajectory of a running conversation only: " +
+	"if the conversation exists, start it, or read its events instead (ExportEvents; the CLI's `events ID --all`)"
+
+// trajectoryNotFound adds trajectoryHint to a getTrajectory 404.
+func trajectoryNotFound(err error) error {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		if apiErr.Message == "" {
+			apiErr.Message = trajectoryHint
+		} else {
+			apiErr.Message += " (" + trajectoryHint + ")"
+		}
+	}
+	return err
 }
 
 // DownloadOption configures DownloadTrajectory.
@@ -69,6 +91,8 @@ func DefaultTrajectoryPath(id string) string { return "trajectory_" + id + ".jso
 // body has arrived and looks like a trajectory (one JSON object with a
 // "trajectory" list and nothing after it): a failed, cut or cancelled
 // download leaves no partial file, and any file already at path untouched.
+// A 404 for a conversation that is not running is explained as in
+// GetTrajectory.
 func (c *Client) DownloadTrajectory(ctx context.Context, id, path string, opts ...DownloadOption) (*DownloadResult, error) {
 	const op = "getTrajectory"
 	var cfg downloadConfig
@@ -82,7 +106,7 @@ func (c *Client) DownloadTrajectory(ctx context.Context, id, path string, opts .
 		return h.GetTrajectory(ctx, id)
 	})
 	if err != nil {
-		return nil, err
+		return nil, trajectoryNotFound(err)
 	}
 	if !isJSON(mediaType(resp.Header)) {
 		return nil, errorFromResponse(op, host, resp)

@@ -104,6 +104,32 @@ func TestGetTrajectory(t *testing.T) {
 	}
 }
 
+// TestTrajectoryOfAStoppedConversation: a real server answers 404
+// {"detail":"Conversation <id> not found"} for the trajectory of a
+// conversation that is not running; both calls say what to do instead.
+func TestTrajectoryOfAStoppedConversation(t *testing.T) {
+	f := newFakeV0(t)
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/trajectory") {
+			stubJSON(w, http.StatusNotFound, map[string]string{"detail": "Conversation " + stubConvID + " not found"})
+			return true
+		}
+		return false
+	})
+	_, err := f.client().GetTrajectory(context.Background(), stubConvID)
+	_, derr := f.client().DownloadTrajectory(context.Background(), stubConvID, filepath.Join(t.TempDir(), "t.json"))
+	for _, err := range []error{err, derr} {
+		if !errors.Is(err, ErrNotFound) {
+			t.Fatalf("err = %v, want ErrNotFound", err)
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, "Conversation "+stubConvID+" not found") || !strings.Contains(msg, "running conversation only") ||
+			!strings.Contains(msg, "events ID --all") {
+			t.Errorf("message %q", msg)
+		}
+	}
+}
+
 // newRuntimeFallback returns an app host whose trajectory route answers the
 // hosted service's maintenance page and a runtime host that serves it to
 // the conversation's session key, as in OpenHands-Cloud issues #134/#140.

@@ -115,9 +115,18 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	cli("trajectory", id, "-f", "trajectory.json")
-	if b, err := os.ReadFile(filepath.Join(dir, "trajectory.json")); err != nil || !json.Valid(b) {
-		t.Fatalf("trajectory.json: %v", err)
+	// The conversation has stopped: a server serves the trajectory of a
+	// running conversation only, and the command says what to do instead.
+	traj := exec.CommandContext(ctx, bin, "trajectory", id, "-f", "trajectory.json")
+	traj.Env, traj.Dir = env, dir
+	var trajErr bytes.Buffer
+	traj.Stderr = &trajErr
+	if err := traj.Run(); err == nil || !strings.Contains(trajErr.String(), "running conversation only") ||
+		!strings.Contains(trajErr.String(), "events "+id+" --all") {
+		t.Fatalf("trajectory of a stopped conversation: %v\n%s", err, trajErr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "trajectory.json")); err == nil {
+		t.Fatal("a failed trajectory download left trajectory.json")
 	}
 
 	var firstRun, secondRun struct {

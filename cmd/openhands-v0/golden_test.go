@@ -229,10 +229,15 @@ func TestGoldenWaitAndSeedCommands(t *testing.T) {
 // TestGoldenFiles saves a trajectory and exports the server twice.
 func TestGoldenFiles(t *testing.T) {
 	h := newSim(t, sim.WithSeedData())
-	id := h.seeded(t, stopped)
+	id := h.seeded(t, running)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "t.json")
 	h.golden(t, "trajectory", h.run(t, "trajectory", id, "-f", file), dir, "$DIR")
+	// A stopped conversation has no trajectory (404): the command says what to do instead.
+	h.golden(t, "trajectory_stopped", h.run(t, "trajectory", h.seeded(t, stopped), "-f", filepath.Join(dir, "s.json")), dir, "$DIR")
+	if _, err := os.Stat(filepath.Join(dir, "s.json")); err == nil {
+		t.Error("a failed trajectory download left a file")
+	}
 	b, err := os.ReadFile(file)
 	if err != nil || !json.Valid(b) || !strings.Contains(string(b), `"trajectory"`) {
 		t.Fatalf("the trajectory file is not a trajectory: %v\n%.200s", err, b)

@@ -23,6 +23,7 @@ func (a *app) simServeCommand() *cobra.Command {
 		addr                    string
 		mode                    string
 		seedData, allowRemote   bool
+		keepRunning             bool
 		startDelay, runDuration time.Duration
 		bulkEvents              int
 	)
@@ -54,6 +55,9 @@ request is logged on stderr. It stops on Ctrl-C.`,
 			if seedData {
 				opts = append(opts, sim.WithSeedData())
 			}
+			if keepRunning {
+				opts = append(opts, sim.WithKeepRunning())
+			}
 			if a.verbose {
 				opts = append(opts, sim.WithLog(a.stderr))
 			}
@@ -80,7 +84,8 @@ request is logged on stderr. It stops on Ctrl-C.`,
 	f.StringVar(&mode, "mode", string(sim.ModeOSS), "server to play: oss, hosted or removed")
 	f.BoolVar(&seedData, "seed-data", false, "start with settings, secrets and conversations in every state")
 	f.DurationVar(&startDelay, "start-delay", sim.DefaultStartDelay, "how long a new conversation stays STARTING")
-	f.DurationVar(&runDuration, "run-duration", sim.DefaultRunDuration, "how long the scripted agent works before the conversation stops")
+	f.DurationVar(&runDuration, "run-duration", sim.DefaultRunDuration, "how long the scripted agent works before the conversation stops (or, with --keep-running, awaits input)")
+	f.BoolVar(&keepRunning, "keep-running", false, "keep a conversation RUNNING once its agent is done, as a real server does")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback --addr")
 	f.IntVar(&bulkEvents, "bulk-events", 0, "also serve a conversation of this many generated events (for exports at scale)")
 	return cmd

@@ -289,7 +289,15 @@ func (r *run) fetch(ctx context.Context, conv api.ConversationInfo) (*Entry, int
 	var content File
 	if kind == KindTrajectory {
 		content, err = r.src.DownloadTrajectory(ctx, id, filepath.Join(r.opts.Dir, folder, TrajectoryFile))
-		if err != nil && ctx.Err() == nil && !errors.Is(err, wrapper.ErrUnauthorized) && !errors.Is(err, wrapper.ErrNotFound) {
+		switch {
+		case err == nil || ctx.Err() != nil || errors.Is(err, wrapper.ErrUnauthorized):
+		case errors.Is(err, wrapper.ErrNotFound):
+			// The conversation exists (its events were counted): a real
+			// server serves the trajectory of a running conversation only.
+			entry.Note = "no trajectory: the server serves it for a running conversation only (404 for this " +
+				entry.Status + " one); events archived instead"
+			kind = KindEvents
+		default:
 			// Hosted servers cannot serve the trajectory of a stopped
 			// conversation; its events they can.
 			entry.Note = "trajectory failed (" + err.Error() + "); events archived instead"

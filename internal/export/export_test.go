@@ -226,7 +226,7 @@ func TestRunRefetchesCorruptedMissingAndChangedConversations(t *testing.T) {
 func TestFailedConversationsAreRetriedByTheNextRun(t *testing.T) {
 	dir := t.TempDir()
 	src := newFake(3)
-	src.trajectoryErr["c01"] = fmt.Errorf("gone: %w", wrapper.ErrNotFound)
+	src.trajectoryErr["c01"] = fmt.Errorf("refused: %w", wrapper.ErrUnauthorized)
 	rep, err := Run(t.Context(), src, Options{Dir: dir})
 	if !errors.Is(err, ErrIncomplete) {
 		t.Fatalf("err = %v, want ErrIncomplete", err)
@@ -238,7 +238,7 @@ func TestFailedConversationsAreRetriedByTheNextRun(t *testing.T) {
 		t.Fatalf("the manifest does not record the failure: %+v", e)
 	}
 	if src.events["c01"] != 0 {
-		t.Fatal("a not-found trajectory fell back to events")
+		t.Fatal("an unauthorized trajectory fell back to events")
 	}
 
 	delete(src.trajectoryErr, "c01")
@@ -248,6 +248,33 @@ func TestFailedConversationsAreRetriedByTheNextRun(t *testing.T) {
 	}
 	if rep.Fetched != 1 || rep.UpToDate != 2 || src.trajectories["c01"] != 2 {
 		t.Fatalf("retry report = %+v, c01 downloads %d", rep, src.trajectories["c01"])
+	}
+}
+
+// TestTrajectoryNotFoundFallsBackToEvents: a real server answers 404 for
+// the trajectory of a conversation that is not running; the conversation
+// exists (its events were counted), so its events are archived instead, and
+// the manifest says why.
+func TestTrajectoryNotFoundFallsBackToEvents(t *testing.T) {
+	dir := t.TempDir()
+	src := newFake(2)
+	src.trajectoryErr["c00"] = fmt.Errorf("Conversation c00 not found: %w", wrapper.ErrNotFound)
+	if _, err := Run(t.Context(), src, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	m := readTestManifest(t, dir)
+	e := m.Conversations["c00"]
+	if e == nil || e.Kind != KindEvents || e.Error != "" || !strings.Contains(e.Note, "running conversation only (404 for this STOPPED one)") {
+		t.Fatalf("c00 in the manifest: %+v", e)
+	}
+	if src.events["c00"] != 1 {
+		t.Fatalf("c00's events exported %d times, want 1", src.events["c00"])
+	}
+	if _, err := os.Stat(filepath.Join(dir, folderName("c00"), EventsFile)); err != nil {
+		t.Fatal(err)
+	}
+	if e := m.Conversations["c01"]; e == nil || e.Kind != KindTrajectory || e.Note != "" {
+		t.Fatalf("c01 in the manifest: %+v", e)
 	}
 }
 

@@ -317,10 +317,11 @@ func runTrajectory(t *testing.T, e *env, r row) string {
 
 func runExport(t *testing.T, e *env, r row) string {
 	dir := t.TempDir()
-	// The fault hits a STOPPED conversation: in a standalone install it has
-	// no runtime host to fall back to, so the export's own fallback (its
-	// events instead of its trajectory) is what recovers.
-	inject(e, r, http.MethodGet, "/api/conversations/"+e.stopped+"/trajectory", 0)
+	// The fault hits the trajectory of a RUNNING conversation (a server
+	// serves no other: the stopped ones answer 404 and are archived as
+	// events, 4 of the 5 listed): retries, the runtime host or the export's
+	// own fallback (its events instead of its trajectory) recover.
+	inject(e, r, http.MethodGet, "/api/conversations/"+e.live+"/trajectory", 0)
 	var rep *export.Report
 	err := e.do(t, func(ctx context.Context) (err error) {
 		rep, err = export.Run(ctx, export.FromClient(e.client), export.Options{Dir: dir})

@@ -9,7 +9,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrRateLimited",
 		"start/stop/message POST": "ErrRateLimited",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"429 X-RateLimit-Reset": {
 		"GET":                     "ok after 1 retry",
@@ -17,7 +17,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrRateLimited",
 		"start/stop/message POST": "ErrRateLimited",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"500 JSON": {
 		"GET":                     "ErrServer",
@@ -25,7 +25,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok via runtime, 2 tries",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"500 HTML": {
 		"GET":                     "ErrServer+ErrMaintenance",
@@ -33,7 +33,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer+ErrMaintenance",
 		"start/stop/message POST": "stop: ErrServer+ErrMaintenance; start: ErrServer+ErrMaintenance; message: ok, arrived 2× (1 processed)",
 		"trajectory download":     "ok via runtime, 2 tries",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"500 text": {
 		"GET":                     "ErrServer",
@@ -41,7 +41,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok via runtime, 2 tries",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"502 JSON": {
 		"GET":                     "ok after 1 retry",
@@ -49,7 +49,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"502 HTML": {
 		"GET":                     "ok after 1 retry",
@@ -57,7 +57,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer+ErrMaintenance",
 		"start/stop/message POST": "ErrServer+ErrMaintenance",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"502 text": {
 		"GET":                     "ok after 1 retry",
@@ -65,7 +65,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"503 JSON": {
 		"GET":                     "ok after 1 retry",
@@ -73,7 +73,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"503 HTML": {
 		"GET":                     "ok after 1 retry",
@@ -81,7 +81,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer+ErrMaintenance",
 		"start/stop/message POST": "ErrServer+ErrMaintenance",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"503 text": {
 		"GET":                     "ok after 1 retry",
@@ -89,7 +89,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"504 JSON": {
 		"GET":                     "ok after 1 retry",
@@ -97,7 +97,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"504 HTML": {
 		"GET":                     "ok after 1 retry",
@@ -105,7 +105,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer+ErrMaintenance",
 		"start/stop/message POST": "ErrServer+ErrMaintenance",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"504 text": {
 		"GET":                     "ok after 1 retry",
@@ -113,7 +113,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"reset before headers": {
 		"GET":                     "ok after 1 retry",
@@ -121,7 +121,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "conn error",
 		"start/stop/message POST": "conn error",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"reset after headers": {
 		"GET":                     "conn error",
@@ -129,7 +129,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "conn error (created)",
 		"start/stop/message POST": "conn error (done)",
 		"trajectory download":     "conn error",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 	"reset mid-body": {
 		"GET":                     "ErrUnexpectedResponse",
@@ -137,7 +137,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrUnexpectedResponse (created)",
 		"start/stop/message POST": "ErrUnexpectedResponse (done)",
 		"trajectory download":     "conn error",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 	"truncated JSON": {
 		"GET":                     "ErrUnexpectedResponse",
@@ -145,7 +145,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrUnexpectedResponse (created)",
 		"start/stop/message POST": "ErrUnexpectedResponse (done)",
 		"trajectory download":     "ErrUnexpectedResponse",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 	"slow headers > timeout": {
 		"GET":                     "ok after 1 retry",
@@ -153,7 +153,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "timeout (created)",
 		"start/stop/message POST": "stop: timeout; start: timeout (done); message: timeout (done)",
 		"trajectory download":     "ok after 1 retry",
-		"export":                  "5/5 archived",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"slow body > timeout": {
 		"GET":                     "timeout",
@@ -161,7 +161,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "timeout (created)",
 		"start/stop/message POST": "timeout (done)",
 		"trajectory download":     "timeout",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 	"200 text/html": {
 		"GET":                     "ErrNotV0",
@@ -169,7 +169,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrNotV0",
 		"start/stop/message POST": "stop: ErrNotV0; start: ErrNotV0; message: ok, arrived 2× (1 processed)",
 		"trajectory download":     "ok via runtime, 2 tries",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"200 null": {
 		"GET":                     "ErrNotFound",
@@ -177,7 +177,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrUnexpectedResponse",
 		"start/stop/message POST": "ErrUnexpectedResponse",
 		"trajectory download":     "ErrUnexpectedResponse",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 	"20 MB error body": {
 		"GET":                     "ErrServer",
@@ -185,7 +185,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ok via runtime, 2 tries",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (4 as events)",
 	},
 	"invalid UTF-8": {
 		"GET":                     "ok, U+FFFD in data",
@@ -193,7 +193,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ok, U+FFFD in data",
 		"start/stop/message POST": "stop: ok; start: ok; message: ErrUnexpectedResponse (done)",
 		"trajectory download":     "ok, bytes kept as sent",
-		"export":                  "5/5 archived, bytes kept as sent",
+		"export":                  "5/5 archived, bytes kept as sent (4 as events)",
 	},
 	"malformed JSON": {
 		"GET":                     "ErrUnexpectedResponse",
@@ -201,7 +201,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrUnexpectedResponse (created)",
 		"start/stop/message POST": "ErrUnexpectedResponse (done)",
 		"trajectory download":     "ErrUnexpectedResponse",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 	"503 JSON, every try": {
 		"GET":                     "ErrServer, 4 tries",
@@ -209,7 +209,7 @@ var expected = map[string]map[string]string{
 		"create POST":             "ErrServer",
 		"start/stop/message POST": "ErrServer",
 		"trajectory download":     "ErrServer via runtime, 8 tries",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 	"reset before headers, every try": {
 		"GET":                     "conn error, 5 tries",
@@ -217,6 +217,6 @@ var expected = map[string]map[string]string{
 		"create POST":             "conn error",
 		"start/stop/message POST": "conn error",
 		"trajectory download":     "conn error, 5 tries",
-		"export":                  "5/5 archived (1 as events)",
+		"export":                  "5/5 archived (5 as events)",
 	},
 }

@@ -47,9 +47,11 @@ type env struct {
 	client  *wrapper.Client
 	counter *countingTransport
 	// running are RUNNING conversations created for the cell (one per
-	// operation that needs its own); stopped is a STOPPED seeded one.
+	// operation that needs its own); stopped is a STOPPED seeded one, live
+	// the first RUNNING one listed.
 	running []string
 	stopped string
+	live    string
 	// listed is every V0 conversation the server lists before any fault.
 	listed []string
 }
@@ -92,9 +94,12 @@ func newEnv(t *testing.T, running int) *env {
 		if c.Status == api.STOPPED && e.stopped == "" {
 			e.stopped = c.ConversationID
 		}
+		if c.Status == api.RUNNING && e.live == "" {
+			e.live = c.ConversationID
+		}
 	}
-	if e.stopped == "" {
-		t.Fatal("the seed data has no STOPPED conversation")
+	if e.stopped == "" || e.live == "" {
+		t.Fatal("the seed data has no STOPPED or no RUNNING conversation")
 	}
 	s.ResetArrivals()
 	e.counter.reset()
