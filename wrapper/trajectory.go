@@ -19,9 +19,9 @@ import (
 // decoded in memory; for a large conversation use DownloadTrajectory or
 // ExportEvents.
 //
-// A real server serves the trajectory of a running conversation only: for a
-// conversation that is not running it answers 404, as for one that does not
-// exist, and the error (ErrNotFound) says so.
+// openhands-ai 0.62.0 and older serve the trajectory of a running
+// conversation only: for a conversation that is not running they answer 404,
+// as for one that does not exist, and the error (ErrNotFound) says so.
 func (c *Client) GetTrajectory(ctx context.Context, id string) (*api.Trajectory, error) {
 	const op = "getTrajectory"
 	var out api.Trajectory
@@ -34,7 +34,7 @@ func (c *Client) GetTrajectory(ctx context.Context, id string) (*api.Trajectory,
 }
 
 // trajectoryHint is what a getTrajectory 404 adds to the server's message.
-const trajectoryHint = "the server serves the trajectory of a running conversation only: " +
+const trajectoryHint = "openhands-ai 0.62.0 and older serve the trajectory of a running conversation only: " +
 	"if the conversation exists, start it, or read its events instead (ExportEvents; the CLI's `events ID --all`)"
 
 // trajectoryNotFound adds trajectoryHint to a getTrajectory 404.
