@@ -54,8 +54,6 @@ func (d difference) key() string {
 	return fmt.Sprintf("%s %s %d: %s", d.Scenario, d.Operation, d.Status, d.What)
 }
 
-func (d difference) String() string { return d.Server + ": " + d.key() }
-
 // answers is what one cassette says of each operation and status: the
 // content types and the merged JSON shape of every such response.
 type answers map[string]map[int]*answer
