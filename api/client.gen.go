@@ -19,25 +19,25 @@ import (
 
 // Defines values for ConversationStatus.
 const (
-	ARCHIVED ConversationStatus = "ARCHIVED"
-	ERROR    ConversationStatus = "ERROR"
-	RUNNING  ConversationStatus = "RUNNING"
-	STARTING ConversationStatus = "STARTING"
-	STOPPED  ConversationStatus = "STOPPED"
+	ConversationStatusArchived ConversationStatus = "ARCHIVED"
+	ConversationStatusError    ConversationStatus = "ERROR"
+	ConversationStatusRunning  ConversationStatus = "RUNNING"
+	ConversationStatusStarting ConversationStatus = "STARTING"
+	ConversationStatusStopped  ConversationStatus = "STOPPED"
 )
 
 // Valid indicates whether the value is a known member of the ConversationStatus enum.
 func (e ConversationStatus) Valid() bool {
 	switch e {
-	case ARCHIVED:
+	case ConversationStatusArchived:
 		return true
-	case ERROR:
+	case ConversationStatusError:
 		return true
-	case RUNNING:
+	case ConversationStatusRunning:
 		return true
-	case STARTING:
+	case ConversationStatusStarting:
 		return true
-	case STOPPED:
+	case ConversationStatusStopped:
 		return true
 	default:
 		return false
@@ -109,16 +109,16 @@ func (e EventSource) Valid() bool {
 
 // Defines values for FeedbackRequestPermissions.
 const (
-	Private FeedbackRequestPermissions = "private"
-	Public  FeedbackRequestPermissions = "public"
+	FeedbackRequestPermissionsPrivate FeedbackRequestPermissions = "private"
+	FeedbackRequestPermissionsPublic  FeedbackRequestPermissions = "public"
 )
 
 // Valid indicates whether the value is a known member of the FeedbackRequestPermissions enum.
 func (e FeedbackRequestPermissions) Valid() bool {
 	switch e {
-	case Private:
+	case FeedbackRequestPermissionsPrivate:
 		return true
-	case Public:
+	case FeedbackRequestPermissionsPublic:
 		return true
 	default:
 		return false
@@ -127,16 +127,16 @@ func (e FeedbackRequestPermissions) Valid() bool {
 
 // Defines values for FeedbackRequestPolarity.
 const (
-	Negative FeedbackRequestPolarity = "negative"
-	Positive FeedbackRequestPolarity = "positive"
+	FeedbackRequestPolarityNegative FeedbackRequestPolarity = "negative"
+	FeedbackRequestPolarityPositive FeedbackRequestPolarity = "positive"
 )
 
 // Valid indicates whether the value is a known member of the FeedbackRequestPolarity enum.
 func (e FeedbackRequestPolarity) Valid() bool {
 	switch e {
-	case Negative:
+	case FeedbackRequestPolarityNegative:
 		return true
-	case Positive:
+	case FeedbackRequestPolarityPositive:
 		return true
 	default:
 		return false
@@ -145,19 +145,19 @@ func (e FeedbackRequestPolarity) Valid() bool {
 
 // Defines values for MicroagentType.
 const (
-	Knowledge MicroagentType = "knowledge"
-	Repo      MicroagentType = "repo"
-	Task      MicroagentType = "task"
+	MicroagentTypeKnowledge MicroagentType = "knowledge"
+	MicroagentTypeRepo      MicroagentType = "repo"
+	MicroagentTypeTask      MicroagentType = "task"
 )
 
 // Valid indicates whether the value is a known member of the MicroagentType enum.
 func (e MicroagentType) Valid() bool {
 	switch e {
-	case Knowledge:
+	case MicroagentTypeKnowledge:
 		return true
-	case Repo:
+	case MicroagentTypeRepo:
 		return true
-	case Task:
+	case MicroagentTypeTask:
 		return true
 	default:
 		return false
@@ -280,37 +280,32 @@ func (e RuntimeStatus) Valid() bool {
 
 // Defines values for TaskType.
 const (
-	CREATEMICROAGENT   TaskType = "CREATE_MICROAGENT"
-	FAILINGCHECKS      TaskType = "FAILING_CHECKS"
-	MERGECONFLICTS     TaskType = "MERGE_CONFLICTS"
-	OPENISSUE          TaskType = "OPEN_ISSUE"
-	OPENPR             TaskType = "OPEN_PR"
-	UNRESOLVEDCOMMENTS TaskType = "UNRESOLVED_COMMENTS"
+	TaskTypeCreateMicroagent   TaskType = "CREATE_MICROAGENT"
+	TaskTypeFailingChecks      TaskType = "FAILING_CHECKS"
+	TaskTypeMergeConflicts     TaskType = "MERGE_CONFLICTS"
+	TaskTypeOpenIssue          TaskType = "OPEN_ISSUE"
+	TaskTypeOpenPR             TaskType = "OPEN_PR"
+	TaskTypeUnresolvedComments TaskType = "UNRESOLVED_COMMENTS"
 )
 
 // Valid indicates whether the value is a known member of the TaskType enum.
 func (e TaskType) Valid() bool {
 	switch e {
-	case CREATEMICROAGENT:
+	case TaskTypeCreateMicroagent:
 		return true
-	case FAILINGCHECKS:
+	case TaskTypeFailingChecks:
 		return true
-	case MERGECONFLICTS:
+	case TaskTypeMergeConflicts:
 		return true
-	case OPENISSUE:
+	case TaskTypeOpenIssue:
 		return true
-	case OPENPR:
+	case TaskTypeOpenPR:
 		return true
-	case UNRESOLVEDCOMMENTS:
+	case TaskTypeUnresolvedComments:
 		return true
 	default:
 		return false
 	}
-}
-
-// AddMessageRequest defines model for AddMessageRequest.
-type AddMessageRequest struct {
-	Message string `json:"message"`
 }
 
 // AliveStatus defines model for AliveStatus.
@@ -417,6 +412,31 @@ type Cost struct {
 	Timestamp float64 `json:"timestamp,omitempty,omitzero"`
 }
 
+// CreateConversationRequest The body of createConversation (upstream model InitSessionRequest). Every field is optional; unknown fields are a 422.
+//
+// Example: {"git_provider":"github","initial_user_msg":"Run the login tests and fix the flaky one.","repository":"octo-org/webapp","selected_branch":"main"}
+type CreateConversationRequest struct {
+	// ConversationInstructions Extra instructions for the agent, not shown as a message.
+	ConversationInstructions string            `json:"conversation_instructions,omitempty,omitzero"`
+	CreateMicroagent         *CreateMicroagent `json:"create_microagent,omitempty"`
+	GitProvider              ProviderType      `json:"git_provider,omitempty,omitzero"`
+	ImageUrls                []string          `json:"image_urls,omitempty,omitzero"`
+
+	// InitialUserMsg The first user message.
+	InitialUserMsg string     `json:"initial_user_msg,omitempty,omitzero"`
+	McpConfig      *MCPConfig `json:"mcp_config,omitempty"`
+
+	// ReplayJSON A JSON-encoded trajectory to replay.
+	ReplayJSON string `json:"replay_json,omitempty,omitzero"`
+
+	// Repository The repository to clone, `owner/name`.
+	Repository string `json:"repository,omitempty,omitzero"`
+
+	// Branch The branch to check out (Go field Branch, as the CLI's --branch).
+	Branch        string         `json:"selected_branch,omitempty,omitzero"`
+	SuggestedTask *SuggestedTask `json:"suggested_task,omitempty"`
+}
+
 // CreateMicroagent defines model for CreateMicroagent.
 type CreateMicroagent struct {
 	GitProvider ProviderType `json:"git_provider,omitempty,omitzero"`
@@ -424,8 +444,8 @@ type CreateMicroagent struct {
 	Title       string       `json:"title,omitempty,omitzero"`
 }
 
-// CustomSecretCreate defines model for CustomSecretCreate.
-type CustomSecretCreate struct {
+// CreateSecretRequest The body of createSecret (upstream model CustomSecretModel).
+type CreateSecretRequest struct {
 	Description string `json:"description,omitempty,omitzero"`
 	Name        string `json:"name"`
 	Value       string `json:"value"`
@@ -433,12 +453,6 @@ type CustomSecretCreate struct {
 
 // CustomSecretInfo defines model for CustomSecretInfo.
 type CustomSecretInfo struct {
-	Description string `json:"description,omitempty,omitzero"`
-	Name        string `json:"name"`
-}
-
-// CustomSecretUpdate defines model for CustomSecretUpdate.
-type CustomSecretUpdate struct {
 	Description string `json:"description,omitempty,omitzero"`
 	Name        string `json:"name"`
 }
@@ -570,34 +584,19 @@ type GitDiff struct {
 	Original string `json:"original"`
 }
 
+// GitProvidersRequest The body of addGitProviders (upstream model POSTProviderModel).
+type GitProvidersRequest struct {
+	McpConfig *MCPConfig `json:"mcp_config,omitempty"`
+
+	// ProviderTokens Provider to its token.
+	ProviderTokens map[string]ProviderToken `json:"provider_tokens,omitempty,omitzero"`
+}
+
 // HTTPValidationError FastAPI's answer to a request that does not validate (422).
 //
 // Example: {"detail":[{"input":"6b2f5a0c9d3e4f1a8b7c6d5e4f3a2b1c","loc":["body","conversation_id"],"msg":"Extra inputs are not permitted","type":"extra_forbidden"}]}
 type HTTPValidationError struct {
 	Detail []ValidationError `json:"detail,omitempty,omitzero"`
-}
-
-// InitSessionRequest The body of createConversation. Every field is optional; unknown fields are a 422.
-//
-// Example: {"git_provider":"github","initial_user_msg":"Run the login tests and fix the flaky one.","repository":"octo-org/webapp","selected_branch":"main"}
-type InitSessionRequest struct {
-	// ConversationInstructions Extra instructions for the agent, not shown as a message.
-	ConversationInstructions string            `json:"conversation_instructions,omitempty,omitzero"`
-	CreateMicroagent         *CreateMicroagent `json:"create_microagent,omitempty"`
-	GitProvider              ProviderType      `json:"git_provider,omitempty,omitzero"`
-	ImageUrls                []string          `json:"image_urls,omitempty,omitzero"`
-
-	// InitialUserMsg The first user message.
-	InitialUserMsg string     `json:"initial_user_msg,omitempty,omitzero"`
-	McpConfig      *MCPConfig `json:"mcp_config,omitempty"`
-
-	// ReplayJSON A JSON-encoded trajectory to replay.
-	ReplayJSON string `json:"replay_json,omitempty,omitzero"`
-
-	// Repository The repository to clone, `owner/name`.
-	Repository     string         `json:"repository,omitempty,omitzero"`
-	SelectedBranch string         `json:"selected_branch,omitempty,omitzero"`
-	SuggestedTask  *SuggestedTask `json:"suggested_task,omitempty"`
 }
 
 // InputMetadata defines model for InputMetadata.
@@ -681,14 +680,6 @@ type NotFoundError struct {
 // OwnerType defines model for OwnerType.
 type OwnerType string
 
-// POSTProviderModel defines model for POSTProviderModel.
-type POSTProviderModel struct {
-	McpConfig *MCPConfig `json:"mcp_config,omitempty"`
-
-	// ProviderTokens Provider to its token.
-	ProviderTokens map[string]ProviderToken `json:"provider_tokens,omitempty,omitzero"`
-}
-
 // PaginatedBranchesResponse defines model for PaginatedBranchesResponse.
 type PaginatedBranchesResponse struct {
 	Branches    []Branch `json:"branches"`
@@ -712,13 +703,6 @@ type ProviderToken struct {
 
 // ProviderType A git provider.
 type ProviderType string
-
-// ProvidersSetModel The body of startConversation. The server ignores fields it does not know.
-//
-// Example: {"providers_set":["github"]}
-type ProvidersSetModel struct {
-	ProvidersSet []ProviderType `json:"providers_set,omitempty,omitzero"`
-}
 
 // RateLimitError `{"message":"Too many requests"}` (self-hosted) or `{"error":"Rate limit exceeded: ..."}` (hosted).
 //
@@ -775,6 +759,11 @@ type RuntimeStatus string
 // SecretsStore Always serialised as `{"provider_tokens": {}}`.
 type SecretsStore struct {
 	ProviderTokens map[string]interface{} `json:"provider_tokens,omitempty,omitzero"`
+}
+
+// SendMessageRequest The body of sendMessage (upstream model AddMessageRequest).
+type SendMessageRequest struct {
+	Message string `json:"message"`
 }
 
 // ServerConfig The server's public configuration; the hosted service adds keys.
@@ -895,6 +884,13 @@ type SkippedFile struct {
 	Reason string `json:"reason"`
 }
 
+// StartConversationRequest The body of startConversation (upstream model ProvidersSetModel). The server ignores fields it does not know.
+//
+// Example: {"providers_set":["github"]}
+type StartConversationRequest struct {
+	ProvidersSet []ProviderType `json:"providers_set,omitempty,omitzero"`
+}
+
 // StatusError `{"status":"error", "message", "msg_id"}` or `{"status":"error", "conversation_id"[, "message"]}`.
 //
 // Example: {"message":"Settings not found","msg_id":"CONFIGURATION$SETTINGS_NOT_FOUND","status":"error"}
@@ -957,6 +953,12 @@ type Trajectory struct {
 // UpdateConversationRequest defines model for UpdateConversationRequest.
 type UpdateConversationRequest struct {
 	Title string `json:"title"`
+}
+
+// UpdateSecretRequest The body of updateSecret (upstream model CustomSecretWithoutValueModel).
+type UpdateSecretRequest struct {
+	Description string `json:"description,omitempty,omitzero"`
+	Name        string `json:"name"`
 }
 
 // UploadFilesResult defines model for UploadFilesResult.
@@ -1174,12 +1176,12 @@ type SearchRepositoriesParams struct {
 }
 
 // AddGitProvidersJSONRequestBody defines body for AddGitProviders for application/json ContentType.
-type AddGitProvidersJSONRequestBody = POSTProviderModel
+type AddGitProvidersJSONRequestBody = GitProvidersRequest
 
 // CreateConversationJSONRequestBody defines body for CreateConversation for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type CreateConversationJSONRequestBody = InitSessionRequest
+type CreateConversationJSONRequestBody = CreateConversationRequest
 
 // UpdateConversationJSONRequestBody defines body for UpdateConversation for application/json ContentType.
 //
@@ -1197,12 +1199,12 @@ type AddExperimentConfigJSONRequestBody = ExperimentConfig
 // SendMessageJSONRequestBody defines body for SendMessage for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type SendMessageJSONRequestBody = AddMessageRequest
+type SendMessageJSONRequestBody = SendMessageRequest
 
 // StartConversationJSONRequestBody defines body for StartConversation for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type StartConversationJSONRequestBody = ProvidersSetModel
+type StartConversationJSONRequestBody = StartConversationRequest
 
 // SubmitFeedbackJSONRequestBody defines body for SubmitFeedback for application/json ContentType.
 type SubmitFeedbackJSONRequestBody = FeedbackRequest
@@ -1213,10 +1215,10 @@ type SubmitFeedbackJSONRequestBody = FeedbackRequest
 type UploadFilesMultipartRequestBody UploadFilesMultipartBody
 
 // CreateSecretJSONRequestBody defines body for CreateSecret for application/json ContentType.
-type CreateSecretJSONRequestBody = CustomSecretCreate
+type CreateSecretJSONRequestBody = CreateSecretRequest
 
 // UpdateSecretJSONRequestBody defines body for UpdateSecret for application/json ContentType.
-type UpdateSecretJSONRequestBody = CustomSecretUpdate
+type UpdateSecretJSONRequestBody = UpdateSecretRequest
 
 // StoreSettingsJSONRequestBody defines body for StoreSettings for application/json ContentType.
 type StoreSettingsJSONRequestBody = Settings

@@ -215,12 +215,12 @@ func TestCreateBodyHasOnlyTheFieldsSet(t *testing.T) {
 	c, fake := newClient(t)
 	fake.answer(200, "application/json", `{"status":"ok","conversation_id":"abc","conversation_status":"STARTING"}`)
 	cases := []struct {
-		body api.InitSessionRequest
+		body api.CreateConversationRequest
 		want string
 	}{
-		{api.InitSessionRequest{}, `{}`},
-		{api.InitSessionRequest{InitialUserMsg: "hi"}, `{"initial_user_msg":"hi"}`},
-		{api.InitSessionRequest{Repository: "octo-org/webapp", GitProvider: "github", SelectedBranch: "main"},
+		{api.CreateConversationRequest{}, `{}`},
+		{api.CreateConversationRequest{InitialUserMsg: "hi"}, `{"initial_user_msg":"hi"}`},
+		{api.CreateConversationRequest{Repository: "octo-org/webapp", GitProvider: "github", Branch: "main"},
 			`{"git_provider":"github","repository":"octo-org/webapp","selected_branch":"main"}`},
 	}
 	for _, tc := range cases {
@@ -240,7 +240,7 @@ func TestCreateBodyHasOnlyTheFieldsSet(t *testing.T) {
 
 func TestCreateBodyNeverHasAFieldTheServerForbids(t *testing.T) {
 	// Every field of the generated type is one the server accepts ...
-	typ := reflect.TypeFor[api.InitSessionRequest]()
+	typ := reflect.TypeFor[api.CreateConversationRequest]()
 	for i := range typ.NumField() {
 		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
 		if !slices.Contains(initSessionFields, name) {
@@ -263,11 +263,11 @@ func TestStartBody(t *testing.T) {
 	c, fake := newClient(t)
 	fake.answer(200, "application/json", `{"status":"ok","conversation_id":"abc","conversation_status":"RUNNING"}`)
 	for _, tc := range []struct {
-		body api.ProvidersSetModel
+		body api.StartConversationRequest
 		want string
 	}{
-		{api.ProvidersSetModel{}, `{}`},
-		{api.ProvidersSetModel{ProvidersSet: []api.ProviderType{"github", "gitlab"}}, `{"providers_set":["github","gitlab"]}`},
+		{api.StartConversationRequest{}, `{}`},
+		{api.StartConversationRequest{ProvidersSet: []api.ProviderType{"github", "gitlab"}}, `{"providers_set":["github","gitlab"]}`},
 	} {
 		if _, err := c.StartConversationWithResponse(context.Background(), "abc", tc.body); err != nil {
 			t.Fatal(err)
@@ -388,7 +388,7 @@ func TestEnumsAcceptValuesAddedLater(t *testing.T) {
 	if got.Status.Valid() || got.RuntimeStatus.Valid() || got.Trigger.Valid() || got.GitProvider.Valid() {
 		t.Error("Valid() is true for a value the spec does not list")
 	}
-	if !api.STOPPED.Valid() || !api.RuntimeStatusReady.Valid() {
+	if !api.ConversationStatusStopped.Valid() || !api.RuntimeStatusReady.Valid() {
 		t.Error("Valid() is false for a listed value")
 	}
 }

@@ -187,7 +187,7 @@ func TestWriteScenarioCleansUpWhenItFails(t *testing.T) {
 	var created string
 	sc := Scenario{Name: "fails_after_create", Description: "creates, then fails", Writes: true,
 		Run: func(ctx context.Context, s *Session) error {
-			resp, err := s.Client.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: "hello"})
+			resp, err := s.Client.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: "hello"})
 			if err != nil {
 				return err
 			}

@@ -88,7 +88,7 @@ func waitRunning(ctx context.Context, s *Session, id string) (*api.ConversationI
 		if err != nil {
 			info = &api.ConversationInfo{}
 		}
-		if info.Status == api.RUNNING && (info.RuntimeStatus == api.RuntimeStatusReady || info.RuntimeStatus == "") {
+		if info.Status == api.ConversationStatusRunning && (info.RuntimeStatus == api.RuntimeStatusReady || info.RuntimeStatus == "") {
 			return info, nil
 		}
 		if wrapper.IsTerminal(info.Status) {
@@ -142,7 +142,7 @@ func waitAgentDone(ctx context.Context, s *Session, id string) (string, error) {
 		if wrapper.IsTerminal(info.Status) {
 			return string(info.Status), nil
 		}
-		if info.Status == api.RUNNING {
+		if info.Status == api.ConversationStatusRunning {
 			page, err := s.Client.GetEvents(ctx, id, wrapper.EventsQuery{Reverse: true, Limit: ptr(5)})
 			if err != nil && !pollAgain(s, err) {
 				return "", fail("getEvents", err)

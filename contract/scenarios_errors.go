@@ -189,7 +189,7 @@ func rateLimitScenario() Scenario {
 			if _, err := s.Client.GetSettings(ctx); err != nil && !errors.Is(err, wrapper.ErrNotFound) {
 				return fail("getSettings (after a 429)", err)
 			}
-			err = s.Client.CreateSecret(ctx, api.CustomSecretCreate{Name: contractSecretName, Value: fakeSecretValue2})
+			err = s.Client.CreateSecret(ctx, api.CreateSecretRequest{Name: contractSecretName, Value: fakeSecretValue2})
 			return expectError("createSecret (429, not retried)", err, wrapper.ErrRateLimited)
 		},
 	}
@@ -209,7 +209,7 @@ func hostedFallbackScenario() Scenario {
 			if err := s.Client.StoreLLMSettings(ctx, wrapper.LLMSettings{Model: "anthropic/claude-sonnet-4-5-20250929", APIKey: fakeLLMKey}); err != nil {
 				return fail("storeSettings", err)
 			}
-			created, err := s.Client.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: lifecycleTask})
+			created, err := s.Client.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: lifecycleTask})
 			if err != nil {
 				return fail("createConversation", err)
 			}
@@ -268,7 +268,7 @@ func removedHostScenario() Scenario {
 			if err := expectError("getSettings", err, wrapper.ErrNotV0); err != nil {
 				return err
 			}
-			_, err = s.Client.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: lifecycleTask})
+			_, err = s.Client.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: lifecycleTask})
 			return expectError("createConversation", err, wrapper.ErrNotV0)
 		},
 	}

@@ -194,7 +194,7 @@ func readingScenario() Scenario {
 		Sim:         SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "stopped V0 conversation", func(c api.ConversationInfo) bool {
-				return c.Status == api.STOPPED
+				return c.Status == api.ConversationStatusStopped
 			})
 			if err != nil {
 				return err
@@ -244,7 +244,7 @@ func runtimeReadingScenario() Scenario {
 		Sim:         SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "running V0 conversation", func(c api.ConversationInfo) bool {
-				return c.Status == api.RUNNING && c.ConversationVersion != "V1"
+				return c.Status == api.ConversationStatusRunning && c.ConversationVersion != "V1"
 			})
 			if err != nil {
 				return err

@@ -27,11 +27,11 @@ func lifecycleScenario() Scenario {
 		Writes: true,
 		Sim:    SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
-			req := api.InitSessionRequest{InitialUserMsg: lifecycleTask}
+			req := api.CreateConversationRequest{InitialUserMsg: lifecycleTask}
 			if !s.Live() {
 				// The simulator's seed data has a GitHub token and this repository; a live
 				// run starts without one, so that it clones nothing of the user's.
-				req.Repository, req.SelectedBranch, req.GitProvider = "sim-user/widgets", "main", api.ProviderTypeGithub
+				req.Repository, req.Branch, req.GitProvider = "sim-user/widgets", "main", api.ProviderTypeGithub
 			}
 			created, err := s.Client.CreateConversation(ctx, req)
 			if err != nil {
@@ -229,7 +229,7 @@ func secretsScenario() Scenario {
 			if _, err := s.Client.ListSecrets(ctx); err != nil {
 				return fail("listSecrets", err)
 			}
-			if err := s.Client.CreateSecret(ctx, api.CustomSecretCreate{Name: contractSecretName, Value: fakeSecretValue,
+			if err := s.Client.CreateSecret(ctx, api.CreateSecretRequest{Name: contractSecretName, Value: fakeSecretValue,
 				Description: "created by the openhands-v0 contract test"}); err != nil {
 				return fail("createSecret", err)
 			}
@@ -246,7 +246,7 @@ func secretsScenario() Scenario {
 			if err := hasSecret(ctx, s, contractSecretName, true); err != nil {
 				return err
 			}
-			if err := s.Client.UpdateSecret(ctx, contractSecretName, api.CustomSecretUpdate{Name: contractSecretName,
+			if err := s.Client.UpdateSecret(ctx, contractSecretName, api.UpdateSecretRequest{Name: contractSecretName,
 				Description: "described anew by the openhands-v0 contract test"}); err != nil {
 				return fail("updateSecret", err)
 			}
@@ -277,7 +277,7 @@ func gitProvidersScenario() Scenario {
 		Disposable: true,
 		Sim:        SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
-			err := s.Client.AddGitProviders(ctx, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{
+			err := s.Client.AddGitProviders(ctx, api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{
 				string(api.ProviderTypeGithub): {Token: fakeGitHubToken, Host: "github.com"},
 			}})
 			if s.Live() && errors.Is(err, wrapper.ErrUnauthorized) {
@@ -322,7 +322,7 @@ func feedbackScenario() Scenario {
 		Sim:             SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "running V0 conversation", func(c api.ConversationInfo) bool {
-				return c.Status == api.RUNNING && c.ConversationVersion != "V1"
+				return c.Status == api.ConversationStatusRunning && c.ConversationVersion != "V1"
 			})
 			if err != nil {
 				return err

@@ -158,7 +158,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	if _, err := f.app.c.GetEvents(ctx, stubConvID, EventsQuery{}); err != nil {
 		t.Fatalf("GetEvents: %v", err)
 	}
-	_, err := f.app.c.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: "hi"})
+	_, err := f.app.c.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: "hi"})
 	if err == nil {
 		t.Fatal("CreateConversation on the maintenance host succeeded")
 	}

@@ -14,7 +14,7 @@ import (
 // CreateConversation creates a conversation and starts its agent (spec:
 // createConversation, POST /api/conversations). Only the fields set in req
 // are sent; the server rejects unknown fields.
-func (c *Client) CreateConversation(ctx context.Context, req api.InitSessionRequest) (*api.ConversationResponse, error) {
+func (c *Client) CreateConversation(ctx context.Context, req api.CreateConversationRequest) (*api.ConversationResponse, error) {
 	const op = "createConversation"
 	var out api.ConversationResponse
 	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
@@ -97,7 +97,7 @@ func (c *Client) StartConversation(ctx context.Context, id string, providers ...
 	}
 	var out api.ConversationResponse
 	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
-		return c.raw.StartConversation(ctx, id, api.ProvidersSetModel{ProvidersSet: providers})
+		return c.raw.StartConversation(ctx, id, api.StartConversationRequest{ProvidersSet: providers})
 	}); err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (c *Client) SendMessage(ctx context.Context, id, message string) error {
 	const op = "sendMessage"
 	var out api.SuccessResponse
 	host, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
-		return h.SendMessage(ctx, id, api.AddMessageRequest{Message: message})
+		return h.SendMessage(ctx, id, api.SendMessageRequest{Message: message})
 	})
 	if routeMissing(err) {
 		c.log.DebugContext(ctx, "openhands: the server has no /message route; sending the message as an event",

@@ -32,8 +32,8 @@ func TestCreateConversationSendsOnlySetFields(t *testing.T) {
 	s := newStub(t, func(w http.ResponseWriter, _ *http.Request) {
 		stubJSON(w, 200, map[string]any{"status": "ok", "conversation_id": stubConvID, "message": nil, "conversation_status": "STARTING"})
 	})
-	resp, err := s.c.CreateConversation(context.Background(), api.InitSessionRequest{
-		InitialUserMsg: "fix the bug", Repository: "octo/hello", SelectedBranch: "main",
+	resp, err := s.c.CreateConversation(context.Background(), api.CreateConversationRequest{
+		InitialUserMsg: "fix the bug", Repository: "octo/hello", Branch: "main",
 	})
 	if err != nil {
 		t.Fatalf("CreateConversation: %v", err)

@@ -16,7 +16,7 @@
 //
 // # Start a conversation and wait for it to end
 //
-//	resp, err := c.CreateConversation(ctx, api.InitSessionRequest{
+//	resp, err := c.CreateConversation(ctx, api.CreateConversationRequest{
 //		InitialUserMsg: "Fix the failing test",
 //		Repository:     "owner/repo",
 //	})

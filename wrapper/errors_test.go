@@ -29,7 +29,7 @@ func TestSentinelsFromServerBodies(t *testing.T) {
 		return err
 	}
 	create := func(c *Client) error {
-		_, err := c.CreateConversation(context.Background(), api.InitSessionRequest{InitialUserMsg: "hi"})
+		_, err := c.CreateConversation(context.Background(), api.CreateConversationRequest{InitialUserMsg: "hi"})
 		return err
 	}
 	getConv := func(c *Client) error {

@@ -82,7 +82,7 @@ func (s *exampleServer) list(w http.ResponseWriter, r *http.Request) {
 	var page api.ConversationInfoResultSet
 	for i := from; i < to; i++ {
 		page.Results = append(page.Results, api.ConversationInfo{
-			ConversationID: fmt.Sprintf("%031x%d", 0, i), Title: titles[i], Status: api.STOPPED})
+			ConversationID: fmt.Sprintf("%031x%d", 0, i), Title: titles[i], Status: api.ConversationStatusStopped})
 	}
 	if to < len(titles) {
 		page.NextPageID = strconv.Itoa(to)
@@ -130,7 +130,7 @@ func ExampleClient_Wait() {
 	}
 	ctx := context.Background()
 
-	resp, err := c.CreateConversation(ctx, api.InitSessionRequest{
+	resp, err := c.CreateConversation(ctx, api.CreateConversationRequest{
 		InitialUserMsg: "Add a --verbose flag",
 		Repository:     "octo/cli",
 	})

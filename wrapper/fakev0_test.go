@@ -30,7 +30,7 @@ type fakeV0 struct {
 // newFakeV0 starts a fake host with a RUNNING conversation stubConvID.
 func newFakeV0(t *testing.T) *fakeV0 {
 	t.Helper()
-	f := &fakeV0{t: t, conv: &api.ConversationInfo{ConversationID: stubConvID, Title: "Fix the tests", Status: api.RUNNING}}
+	f := &fakeV0{t: t, conv: &api.ConversationInfo{ConversationID: stubConvID, Title: "Fix the tests", Status: api.ConversationStatusRunning}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f

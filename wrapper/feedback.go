@@ -9,19 +9,19 @@ import (
 
 // SubmitFeedback shares the conversation's trajectory with the OpenHands
 // feedback service (spec: submitFeedback), with the fields the server reads:
-// Polarity (api.Positive or api.Negative, required), Permissions
-// (api.Private, the default, or api.Public), Email and Version. The server
+// Polarity (api.FeedbackRequestPolarityPositive or api.FeedbackRequestPolarityNegative, required), Permissions
+// (api.FeedbackRequestPermissionsPrivate, the default, or api.FeedbackRequestPermissionsPublic), Email and Version. The server
 // adds the trajectory itself and returns the service's answer.
 func (c *Client) SubmitFeedback(ctx context.Context, id string, fb api.FeedbackRequest) (*api.FeedbackResult, error) {
 	const op = "submitFeedback"
 	if !fb.Polarity.Valid() {
-		return nil, inputError(op, "polarity must be %q or %q, got %q", api.Positive, api.Negative, fb.Polarity)
+		return nil, inputError(op, "polarity must be %q or %q, got %q", api.FeedbackRequestPolarityPositive, api.FeedbackRequestPolarityNegative, fb.Polarity)
 	}
 	if fb.Permissions == "" {
-		fb.Permissions = api.Private
+		fb.Permissions = api.FeedbackRequestPermissionsPrivate
 	}
 	if !fb.Permissions.Valid() {
-		return nil, inputError(op, "permissions must be %q or %q, got %q", api.Private, api.Public, fb.Permissions)
+		return nil, inputError(op, "permissions must be %q or %q, got %q", api.FeedbackRequestPermissionsPrivate, api.FeedbackRequestPermissionsPublic, fb.Permissions)
 	}
 	out, err := fetchConversation[api.FeedbackResult](ctx, c, op, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.SubmitFeedback(ctx, id, fb)

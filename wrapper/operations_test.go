@@ -106,16 +106,16 @@ var opCases = []opCase{
 		method: "GET", path: "/api/secrets", answer: `{"custom_secrets":[{"name":"NPM_TOKEN","description":"publish"}]}`,
 		want: []api.CustomSecretInfo{{Name: "NPM_TOKEN", Description: "publish"}}},
 	{name: "CreateSecret", call: func(ctx context.Context, c *Client) (any, error) {
-		return nil, c.CreateSecret(ctx, api.CustomSecretCreate{Name: "NPM_TOKEN", Value: "npm-value", Description: "publish"})
+		return nil, c.CreateSecret(ctx, api.CreateSecretRequest{Name: "NPM_TOKEN", Value: "npm-value", Description: "publish"})
 	}, method: "POST", path: "/api/secrets", body: `{"description":"publish","name":"NPM_TOKEN","value":"npm-value"}`,
 		status: 201, answer: `{"message":"Secret created successfully"}`},
 	{name: "UpdateSecret", call: func(ctx context.Context, c *Client) (any, error) {
-		return nil, c.UpdateSecret(ctx, "NPM_TOKEN", api.CustomSecretUpdate{Name: "NPM_PUBLISH"})
+		return nil, c.UpdateSecret(ctx, "NPM_TOKEN", api.UpdateSecretRequest{Name: "NPM_PUBLISH"})
 	}, method: "PUT", path: "/api/secrets/NPM_TOKEN", body: `{"name":"NPM_PUBLISH"}`, answer: `{"message":"Secret updated successfully"}`},
 	{name: "DeleteSecret", call: func(ctx context.Context, c *Client) (any, error) { return nil, c.DeleteSecret(ctx, "NPM_TOKEN") },
 		method: "DELETE", path: "/api/secrets/NPM_TOKEN", answer: `{"message":"Secret deleted successfully"}`},
 	{name: "AddGitProviders", call: func(ctx context.Context, c *Client) (any, error) {
-		return nil, c.AddGitProviders(ctx, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "ghp-value"}}})
+		return nil, c.AddGitProviders(ctx, api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "ghp-value"}}})
 	}, method: "POST", path: "/api/add-git-providers", body: `{"provider_tokens":{"github":{"token":"ghp-value"}}}`, answer: `{"message":"Git providers stored"}`},
 	{name: "UnsetProviderTokens", call: func(ctx context.Context, c *Client) (any, error) { return nil, c.UnsetProviderTokens(ctx) },
 		method: "POST", path: "/api/unset-provider-tokens", answer: `{"message":"Unset Git provider tokens"}`},
@@ -152,7 +152,7 @@ var opCases = []opCase{
 		method: "GET", path: conv("/git/diff"), query: url.Values{"path": {"src/main.go"}}, answer: `{"modified":"b","original":"a"}`,
 		want: &api.GitDiff{Modified: "b", Original: "a"}},
 	{name: "SubmitFeedback defaults to private", call: func(ctx context.Context, c *Client) (any, error) {
-		return c.SubmitFeedback(ctx, stubConvID, api.FeedbackRequest{Polarity: api.Negative})
+		return c.SubmitFeedback(ctx, stubConvID, api.FeedbackRequest{Polarity: api.FeedbackRequestPolarityNegative})
 	}, method: "POST", path: conv("/submit-feedback"), body: `{"permissions":"private","polarity":"negative"}`,
 		answer: `{"statusCode":200,"body":{"message":"ok","feedback_id":"f1","password":"p"}}`,
 		want: func() *api.FeedbackResult {
@@ -161,7 +161,7 @@ var opCases = []opCase{
 			return r
 		}()},
 	{name: "SubmitFeedback all fields", call: func(ctx context.Context, c *Client) (any, error) {
-		_, err := c.SubmitFeedback(ctx, stubConvID, api.FeedbackRequest{Polarity: api.Positive, Permissions: api.Public, Email: "dev@example.com", Version: "0.53.0"})
+		_, err := c.SubmitFeedback(ctx, stubConvID, api.FeedbackRequest{Polarity: api.FeedbackRequestPolarityPositive, Permissions: api.FeedbackRequestPermissionsPublic, Email: "dev@example.com", Version: "0.53.0"})
 		return nil, err
 	}, method: "POST", path: conv("/submit-feedback"), body: `{"email":"dev@example.com","permissions":"public","polarity":"positive","version":"0.53.0"}`,
 		answer: `{"statusCode":200}`},
@@ -239,10 +239,10 @@ func TestOperationsRefuseBadInput(t *testing.T) {
 			return err
 		},
 		"CreateSecret no name": func(ctx context.Context, c *Client) error {
-			return c.CreateSecret(ctx, api.CustomSecretCreate{Value: "v"})
+			return c.CreateSecret(ctx, api.CreateSecretRequest{Value: "v"})
 		},
 		"UpdateSecret no new name": func(ctx context.Context, c *Client) error {
-			return c.UpdateSecret(ctx, "A", api.CustomSecretUpdate{})
+			return c.UpdateSecret(ctx, "A", api.UpdateSecretRequest{})
 		},
 		"DeleteSecret no name": func(ctx context.Context, c *Client) error { return c.DeleteSecret(ctx, "") },
 		"GetRememberPrompt negative": func(ctx context.Context, c *Client) error {
@@ -273,7 +273,7 @@ func TestOperationsRefuseBadInput(t *testing.T) {
 			return err
 		},
 		"SubmitFeedback bad permissions": func(ctx context.Context, c *Client) error {
-			_, err := c.SubmitFeedback(ctx, stubConvID, api.FeedbackRequest{Polarity: api.Positive, Permissions: "everyone"})
+			_, err := c.SubmitFeedback(ctx, stubConvID, api.FeedbackRequest{Polarity: api.FeedbackRequestPolarityPositive, Permissions: "everyone"})
 			return err
 		},
 	}
@@ -304,7 +304,7 @@ func TestOperationErrors(t *testing.T) {
 			stubRaw(w, 401, "application/json", `"Git provider token required. (such as GitHub)."`)
 		}
 	}, WithHostPolicy(HostApp))
-	err := s.c.CreateSecret(ctx, api.CustomSecretCreate{Name: "NPM_TOKEN", Value: "v"})
+	err := s.c.CreateSecret(ctx, api.CreateSecretRequest{Name: "NPM_TOKEN", Value: "v"})
 	if !errors.Is(err, ErrValidation) || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("duplicate secret: %v", err)
 	}

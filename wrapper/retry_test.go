@@ -82,7 +82,7 @@ func TestRetryIdempotentMethodsOnGatewayErrors(t *testing.T) {
 	calls := map[string]func(*Client) error{
 		"GET": func(c *Client) error { _, err := c.GetConversation(ctx, stubConvID); return err },
 		"PUT": func(c *Client) error {
-			resp, err := c.raw.UpdateSecret(ctx, "gh", api.CustomSecretUpdate{Name: "gh2"})
+			resp, err := c.raw.UpdateSecret(ctx, "gh", api.UpdateSecretRequest{Name: "gh2"})
 			if err == nil {
 				err = decodeJSON("updateSecret", hostApp, resp, new(api.MessageResponse))
 			}
@@ -160,7 +160,7 @@ func TestNoRetryOfNonIdempotentStatuses(t *testing.T) {
 				w.Header().Set("Retry-After", "1")
 				stubJSON(w, status, map[string]string{"error": "no"})
 			})
-			_, err := s.c.CreateConversation(context.Background(), api.InitSessionRequest{InitialUserMsg: "hi"})
+			_, err := s.c.CreateConversation(context.Background(), api.CreateConversationRequest{InitialUserMsg: "hi"})
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
 				t.Fatalf("err = %v, want an *APIError with status %d", err, status)
@@ -185,7 +185,7 @@ func hangUp(w http.ResponseWriter, _ *http.Request) {
 
 func TestNoRetryOfPOSTAfterTheConnectionBroke(t *testing.T) {
 	s := newStub(t, hangUp)
-	_, err := s.c.CreateConversation(context.Background(), api.InitSessionRequest{InitialUserMsg: "hi"})
+	_, err := s.c.CreateConversation(context.Background(), api.CreateConversationRequest{InitialUserMsg: "hi"})
 	if err == nil {
 		t.Fatal("no error from a connection that broke")
 	}
@@ -226,7 +226,7 @@ func TestRetryOfPOSTWhenTheDialFails(t *testing.T) {
 	s := newStub(t, func(w http.ResponseWriter, _ *http.Request) {
 		stubJSON(w, 200, api.ConversationResponse{Status: "ok", ConversationID: stubConvID, ConversationStatus: "STARTING"})
 	}, WithTransport(dt))
-	resp, err := s.c.CreateConversation(context.Background(), api.InitSessionRequest{InitialUserMsg: "hello"})
+	resp, err := s.c.CreateConversation(context.Background(), api.CreateConversationRequest{InitialUserMsg: "hello"})
 	if err != nil {
 		t.Fatalf("CreateConversation: %v", err)
 	}
@@ -492,7 +492,7 @@ func TestRepeatedDeleteAfterSuccessIsSuccess(t *testing.T) {
 			}
 			notFound(w, r)
 		})
-		err := s.c.UpdateSecret(ctx, "old", api.CustomSecretUpdate{Name: "new"})
+		err := s.c.UpdateSecret(ctx, "old", api.UpdateSecretRequest{Name: "new"})
 		if listed == "new" && err != nil {
 			t.Fatalf("repeated rename, new name listed: err = %v, want success", err)
 		}

@@ -18,7 +18,7 @@ func (c *Client) ListSecrets(ctx context.Context) ([]api.CustomSecretInfo, error
 
 // CreateSecret stores a custom secret (spec: createSecret). A name in use
 // is an error matching ErrValidation (the server's 400).
-func (c *Client) CreateSecret(ctx context.Context, s api.CustomSecretCreate) error {
+func (c *Client) CreateSecret(ctx context.Context, s api.CreateSecretRequest) error {
 	const op = "createSecret"
 	if strings.TrimSpace(s.Name) == "" {
 		return inputError(op, "a secret name is required")
@@ -30,7 +30,7 @@ func (c *Client) CreateSecret(ctx context.Context, s api.CustomSecretCreate) err
 // kept (spec: updateSecret). When the transport had to send the PUT again
 // and the repeat finds no secret called name, an earlier try renamed it: the
 // secret list decides.
-func (c *Client) UpdateSecret(ctx context.Context, name string, s api.CustomSecretUpdate) error {
+func (c *Client) UpdateSecret(ctx context.Context, name string, s api.UpdateSecretRequest) error {
 	const op = "updateSecret"
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(s.Name) == "" {
 		return inputError(op, "the secret's current and new names are required")
@@ -70,7 +70,7 @@ func (c *Client) DeleteSecret(ctx context.Context, name string) error {
 
 // AddGitProviders stores git provider tokens and MCP settings (spec:
 // addGitProviders). A token the provider rejects is ErrUnauthorized.
-func (c *Client) AddGitProviders(ctx context.Context, p api.POSTProviderModel) error {
+func (c *Client) AddGitProviders(ctx context.Context, p api.GitProvidersRequest) error {
 	return c.message(ctx, "addGitProviders", func(ctx context.Context) (*http.Response, error) { return c.raw.AddGitProviders(ctx, p) })
 }
 

@@ -51,13 +51,13 @@ func TestAgainstTheSimulator(t *testing.T) {
 	})
 
 	t.Run("secrets", func(t *testing.T) {
-		if err := c.CreateSecret(ctx, api.CustomSecretCreate{Name: "SIM_TOKEN", Value: "sim-value", Description: "d"}); err != nil {
+		if err := c.CreateSecret(ctx, api.CreateSecretRequest{Name: "SIM_TOKEN", Value: "sim-value", Description: "d"}); err != nil {
 			t.Fatalf("CreateSecret: %v", err)
 		}
-		if err := c.CreateSecret(ctx, api.CustomSecretCreate{Name: "SIM_TOKEN", Value: "x"}); !errors.Is(err, ErrValidation) {
+		if err := c.CreateSecret(ctx, api.CreateSecretRequest{Name: "SIM_TOKEN", Value: "x"}); !errors.Is(err, ErrValidation) {
 			t.Errorf("duplicate CreateSecret: %v", err)
 		}
-		if err := c.UpdateSecret(ctx, "SIM_TOKEN", api.CustomSecretUpdate{Name: "SIM_TOKEN_2"}); err != nil {
+		if err := c.UpdateSecret(ctx, "SIM_TOKEN", api.UpdateSecretRequest{Name: "SIM_TOKEN_2"}); err != nil {
 			t.Fatalf("UpdateSecret: %v", err)
 		}
 		list, err := c.ListSecrets(ctx)
@@ -100,7 +100,7 @@ func TestAgainstTheSimulator(t *testing.T) {
 	})
 
 	t.Run("conversation-scoped calls fall back to the runtime host", func(t *testing.T) {
-		created, err := c.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: "write hello.txt", Repository: "octo/hello", GitProvider: api.ProviderTypeGithub})
+		created, err := c.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: "write hello.txt", Repository: "octo/hello", GitProvider: api.ProviderTypeGithub})
 		if err != nil {
 			t.Fatalf("CreateConversation: %v", err)
 		}
@@ -149,7 +149,7 @@ func TestAgainstTheSimulator(t *testing.T) {
 		if err := c.AddEvent(ctx, id, map[string]any{"action": "message", "args": map[string]any{"content": "hi", "image_urls": []string{}, "file_urls": []string{}}}); err != nil {
 			t.Errorf("AddEvent: %v", err)
 		}
-		if fb, err := c.SubmitFeedback(ctx, id, api.FeedbackRequest{Polarity: api.Positive}); err != nil || fb.Body.FeedbackID == "" {
+		if fb, err := c.SubmitFeedback(ctx, id, api.FeedbackRequest{Polarity: api.FeedbackRequestPolarityPositive}); err != nil || fb.Body.FeedbackID == "" {
 			t.Errorf("SubmitFeedback: %+v, %v", fb, err)
 		}
 		if _, err := c.WithHostPolicy(HostApp).ListFiles(ctx, id, ""); !errors.Is(err, ErrMaintenance) {

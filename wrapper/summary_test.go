@@ -18,7 +18,7 @@ import (
 func TestSummaryFields(t *testing.T) {
 	f := newFakeV0(t)
 	f.setConversation(&api.ConversationInfo{
-		ConversationID: stubConvID, Title: "Fix the tests", Status: api.RUNNING, RuntimeStatus: api.RuntimeStatusReady,
+		ConversationID: stubConvID, Title: "Fix the tests", Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
 		CreatedAt: "2025-11-09T10:00:00Z", LastUpdatedAt: "2025-11-09T10:05:00Z",
 		SelectedRepository: "octo/repo", SelectedBranch: "main",
 		URL: "https://rt1.prod-runtime.all-hands.dev/api/conversations/" + stubConvID, SessionAPIKey: stubSessionKey,
@@ -31,7 +31,7 @@ func TestSummaryFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := ConversationSummary{
-		ConversationID: stubConvID, Title: "Fix the tests", Status: api.RUNNING, RuntimeStatus: api.RuntimeStatusReady,
+		ConversationID: stubConvID, Title: "Fix the tests", Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
 		CreatedAt: "2025-11-09T10:00:00Z", LastUpdatedAt: "2025-11-09T10:05:00Z", Repository: "octo/repo", Branch: "main",
 		EventCount: 3, Model: "litellm_proxy/claude-sonnet-4", ModelSource: ModelSourceConversation,
 		FirstMessage: strings.Repeat("é", 200), URL: "https://rt1.prod-runtime.all-hands.dev/api/conversations/" + stubConvID,
@@ -201,7 +201,7 @@ func TestSummaryReportsTheRuntimeHost(t *testing.T) {
 		return false
 	})
 	app := newFakeV0(t)
-	app.setConversation(&api.ConversationInfo{ConversationID: stubConvID, Status: api.RUNNING,
+	app.setConversation(&api.ConversationInfo{ConversationID: stubConvID, Status: api.ConversationStatusRunning,
 		URL: runtime.srv.URL + "/api/conversations/" + stubConvID, SessionAPIKey: stubSessionKey})
 	app.setHook(func(w http.ResponseWriter, r *http.Request) bool {
 		if strings.HasSuffix(r.URL.Path, "/events") {

@@ -144,7 +144,7 @@ func newRuntimeFallback(t *testing.T) (app, rt *fakeV0) {
 		return false
 	})
 	app = newFakeV0(t)
-	app.setConversation(&api.ConversationInfo{ConversationID: stubConvID, Status: api.RUNNING,
+	app.setConversation(&api.ConversationInfo{ConversationID: stubConvID, Status: api.ConversationStatusRunning,
 		URL: rt.srv.URL + "/api/conversations/" + stubConvID, SessionAPIKey: stubSessionKey})
 	app.setHook(func(w http.ResponseWriter, r *http.Request) bool {
 		if strings.HasSuffix(r.URL.Path, "/trajectory") {

@@ -73,7 +73,7 @@ func withClock(clk waitClock) WaitOption {
 // ARCHIVED.)
 func IsTerminal(s api.ConversationStatus) bool {
 	switch api.ConversationStatus(strings.ToUpper(string(s))) {
-	case api.STOPPED, api.ARCHIVED, api.ERROR:
+	case api.ConversationStatusStopped, api.ConversationStatusArchived, api.ConversationStatusError:
 		return true
 	}
 	return false

@@ -84,7 +84,7 @@ func (p *pollScript) count() int {
 }
 
 func runtimeFor(s api.ConversationStatus) api.RuntimeStatus {
-	if s == api.RUNNING {
+	if s == api.ConversationStatusRunning {
 		return api.RuntimeStatusReady
 	}
 	return ""
@@ -113,11 +113,11 @@ func status503(w http.ResponseWriter) {
 }
 
 func TestWaitEndsOnEveryTerminalStatus(t *testing.T) {
-	for _, end := range []api.ConversationStatus{api.STOPPED, api.ARCHIVED, api.ERROR} {
+	for _, end := range []api.ConversationStatus{api.ConversationStatusStopped, api.ConversationStatusArchived, api.ConversationStatusError} {
 		t.Run(string(end), func(t *testing.T) {
 			var seen []api.ConversationStatus
 			run := waitOn(t, context.Background(),
-				[]any{api.STARTING, api.RUNNING, api.RUNNING, api.RUNNING, end},
+				[]any{api.ConversationStatusStarting, api.ConversationStatusRunning, api.ConversationStatusRunning, api.ConversationStatusRunning, end},
 				WithStatusCallback(func(ci api.ConversationInfo) { seen = append(seen, ci.Status) }))
 			if run.err != nil {
 				t.Fatal(run.err)
@@ -128,7 +128,7 @@ func TestWaitEndsOnEveryTerminalStatus(t *testing.T) {
 			if run.script.count() != 5 {
 				t.Errorf("%d polls, want 5", run.script.count())
 			}
-			if want := []api.ConversationStatus{api.STARTING, api.RUNNING, end}; !slices.Equal(seen, want) {
+			if want := []api.ConversationStatus{api.ConversationStatusStarting, api.ConversationStatusRunning, end}; !slices.Equal(seen, want) {
 				t.Errorf("callback saw %v, want each change once: %v", seen, want)
 			}
 			if want := slices.Repeat([]time.Duration{DefaultPollInterval}, 4); !slices.Equal(run.clock.slept(), want) {
@@ -140,9 +140,9 @@ func TestWaitEndsOnEveryTerminalStatus(t *testing.T) {
 
 func TestWaitAlreadyStopped(t *testing.T) {
 	calls := 0
-	run := waitOn(t, context.Background(), []any{api.STOPPED},
+	run := waitOn(t, context.Background(), []any{api.ConversationStatusStopped},
 		WithStatusCallback(func(api.ConversationInfo) { calls++ }))
-	if run.err != nil || run.info.Status != api.STOPPED {
+	if run.err != nil || run.info.Status != api.ConversationStatusStopped {
 		t.Fatalf("Wait = %v, %v", run.info, run.err)
 	}
 	if run.script.count() != 1 || len(run.clock.slept()) != 0 || calls != 1 {
@@ -154,12 +154,12 @@ func TestWaitCallbackSeesRuntimeStatusChanges(t *testing.T) {
 	var seen []string
 	runtimeStep := func(rs api.RuntimeStatus) func(http.ResponseWriter) {
 		return func(w http.ResponseWriter) {
-			stubJSON(w, http.StatusOK, api.ConversationInfo{ConversationID: stubConvID, Status: api.STARTING, RuntimeStatus: rs})
+			stubJSON(w, http.StatusOK, api.ConversationInfo{ConversationID: stubConvID, Status: api.ConversationStatusStarting, RuntimeStatus: rs})
 		}
 	}
 	run := waitOn(t, context.Background(), []any{
 		runtimeStep(api.RuntimeStatusBuildingRuntime), runtimeStep(api.RuntimeStatusBuildingRuntime),
-		runtimeStep(api.RuntimeStatusStartingRuntime), api.STOPPED,
+		runtimeStep(api.RuntimeStatusStartingRuntime), api.ConversationStatusStopped,
 	}, WithStatusCallback(func(ci api.ConversationInfo) { seen = append(seen, string(ci.Status)+"/"+string(ci.RuntimeStatus)) }))
 	if run.err != nil {
 		t.Fatal(run.err)
@@ -192,7 +192,7 @@ func cutBody(w http.ResponseWriter) {
 
 func TestWaitRidesOutTransientFailures(t *testing.T) {
 	steps := []any{
-		api.RUNNING,
+		api.ConversationStatusRunning,
 		status503,
 		func(w http.ResponseWriter) {
 			w.Header().Set("Retry-After", "1")
@@ -202,8 +202,8 @@ func TestWaitRidesOutTransientFailures(t *testing.T) {
 		func(w http.ResponseWriter) { stubRaw(w, http.StatusBadGateway, "text/plain", "Bad Gateway") },
 		hijackClose,
 		cutBody,
-		api.RUNNING,
-		api.STOPPED,
+		api.ConversationStatusRunning,
+		api.ConversationStatusStopped,
 	}
 	var seen []api.ConversationStatus
 	run := waitOn(t, context.Background(), steps,
@@ -211,10 +211,10 @@ func TestWaitRidesOutTransientFailures(t *testing.T) {
 	if run.err != nil {
 		t.Fatalf("Wait = %v; transient failures must not end it", run.err)
 	}
-	if run.info.Status != api.STOPPED || run.script.count() != len(steps) {
+	if run.info.Status != api.ConversationStatusStopped || run.script.count() != len(steps) {
 		t.Errorf("status %s after %d polls, want STOPPED after %d", run.info.Status, run.script.count(), len(steps))
 	}
-	if want := []api.ConversationStatus{api.RUNNING, api.STOPPED}; !slices.Equal(seen, want) {
+	if want := []api.ConversationStatus{api.ConversationStatusRunning, api.ConversationStatusStopped}; !slices.Equal(seen, want) {
 		t.Errorf("callback saw %v, want %v (failed polls are no change)", seen, want)
 	}
 }
@@ -239,14 +239,14 @@ func TestWaitStopsOnFatalErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			run := waitOn(t, context.Background(), []any{api.RUNNING, tc.step, api.STOPPED})
+			run := waitOn(t, context.Background(), []any{api.ConversationStatusRunning, tc.step, api.ConversationStatusStopped})
 			if !errors.Is(run.err, tc.want) {
 				t.Fatalf("Wait = %v, want %v", run.err, tc.want)
 			}
 			if run.script.count() != 2 {
 				t.Errorf("%d polls, want 2: a fatal answer ends Wait at once", run.script.count())
 			}
-			if run.info == nil || run.info.Status != api.RUNNING {
+			if run.info == nil || run.info.Status != api.ConversationStatusRunning {
 				t.Errorf("Wait returned %+v with the error, want the last conversation seen (RUNNING)", run.info)
 			}
 		})
@@ -254,7 +254,7 @@ func TestWaitStopsOnFatalErrors(t *testing.T) {
 }
 
 func TestWaitTimeout(t *testing.T) {
-	run := waitOn(t, context.Background(), []any{api.STARTING, api.RUNNING},
+	run := waitOn(t, context.Background(), []any{api.ConversationStatusStarting, api.ConversationStatusRunning},
 		WithPollInterval(7*time.Second), WithWaitTimeout(30*time.Second))
 	if !errors.Is(run.err, context.DeadlineExceeded) {
 		t.Fatalf("Wait = %v, want an error matching context.DeadlineExceeded", run.err)
@@ -264,7 +264,7 @@ func TestWaitTimeout(t *testing.T) {
 			t.Errorf("error %q does not say %q", run.err, part)
 		}
 	}
-	if run.info == nil || run.info.Status != api.RUNNING {
+	if run.info == nil || run.info.Status != api.ConversationStatusRunning {
 		t.Errorf("Wait returned %+v with the timeout, want the last conversation seen", run.info)
 	}
 	// Polls at 0, 7, 14, 21, 28 and, cut short, 30 seconds.
@@ -292,9 +292,9 @@ func TestWaitTimeoutSaysTheLastFailure(t *testing.T) {
 }
 
 func TestWaitWithoutTimeoutKeepsPolling(t *testing.T) {
-	steps := append(slices.Repeat([]any{api.RUNNING}, 400), api.STOPPED)
+	steps := append(slices.Repeat([]any{api.ConversationStatusRunning}, 400), api.ConversationStatusStopped)
 	run := waitOn(t, context.Background(), steps, WithWaitTimeout(0), WithPollInterval(10*time.Second))
-	if run.err != nil || run.info.Status != api.STOPPED || run.script.count() != 401 {
+	if run.err != nil || run.info.Status != api.ConversationStatusStopped || run.script.count() != 401 {
 		t.Errorf("Wait = %v, %v after %d polls; want STOPPED after 401 (more than an hour at 10s)", run.info, run.err, run.script.count())
 	}
 }
@@ -302,7 +302,7 @@ func TestWaitWithoutTimeoutKeepsPolling(t *testing.T) {
 func TestWaitContextCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	run := waitOn(t, ctx, []any{api.RUNNING},
+	run := waitOn(t, ctx, []any{api.ConversationStatusRunning},
 		WithStatusCallback(func(api.ConversationInfo) { cancel() }))
 	if !errors.Is(run.err, context.Canceled) || errors.Is(run.err, context.DeadlineExceeded) {
 		t.Fatalf("Wait = %v, want context.Canceled only", run.err)
@@ -315,7 +315,7 @@ func TestWaitContextCancelled(t *testing.T) {
 func TestWaitContextDeadlineIsNotCalledTheTimeout(t *testing.T) {
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	run := waitOn(t, ctx, []any{api.RUNNING})
+	run := waitOn(t, ctx, []any{api.ConversationStatusRunning})
 	if !errors.Is(run.err, context.DeadlineExceeded) {
 		t.Fatalf("Wait = %v, want DeadlineExceeded", run.err)
 	}
@@ -342,8 +342,8 @@ func TestWaitRefusesBadOptions(t *testing.T) {
 
 func TestIsTerminal(t *testing.T) {
 	for s, want := range map[api.ConversationStatus]bool{
-		api.STOPPED: true, api.ARCHIVED: true, api.ERROR: true, "stopped": true,
-		api.STARTING: false, api.RUNNING: false, "FAILED": false, "CANCELLED": false, "": false,
+		api.ConversationStatusStopped: true, api.ConversationStatusArchived: true, api.ConversationStatusError: true, "stopped": true,
+		api.ConversationStatusStarting: false, api.ConversationStatusRunning: false, "FAILED": false, "CANCELLED": false, "": false,
 	} {
 		if got := IsTerminal(s); got != want {
 			t.Errorf("IsTerminal(%q) = %v, want %v", s, got, want)

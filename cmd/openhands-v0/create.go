@@ -65,10 +65,10 @@ Templates see .Repository, .Branch and the --var values as .Vars.`,
 			if err != nil {
 				return err
 			}
-			resp, err := c.CreateConversation(cmd.Context(), api.InitSessionRequest{
+			resp, err := c.CreateConversation(cmd.Context(), api.CreateConversationRequest{
 				InitialUserMsg: text,
 				Repository:     repository,
-				SelectedBranch: branch,
+				Branch:         branch,
 				GitProvider:    api.ProviderType(provider),
 			})
 			if err != nil {

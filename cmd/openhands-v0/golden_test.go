@@ -32,10 +32,10 @@ func (h *simHost) seeded(t *testing.T, keep func(api.ConversationInfo) bool) str
 }
 
 func stopped(c api.ConversationInfo) bool {
-	return c.Status == api.STOPPED && c.SelectedRepository != ""
+	return c.Status == api.ConversationStatusStopped && c.SelectedRepository != ""
 }
 
-func running(c api.ConversationInfo) bool { return c.Status == api.RUNNING }
+func running(c api.ConversationInfo) bool { return c.Status == api.ConversationStatusRunning }
 
 // TestGoldenReadCommands runs the read-only commands against a seeded
 // simulator on a clock that stands still, in text and JSON.

@@ -65,7 +65,7 @@ func (a *app) wait(cmd *cobra.Command, c *wrapper.Client, id string, interval, t
 
 // endedInError turns a conversation that stopped in ERROR into an error.
 func endedInError(info *api.ConversationInfo) error {
-	if info.Status != api.ERROR {
+	if info.Status != api.ConversationStatusError {
 		return nil
 	}
 	return &codedError{code: exitError,

@@ -209,7 +209,7 @@ The answer's password lets you view the shared feedback.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&polarity, "polarity", "", "positive or negative (required)")
-	f.StringVar(&permissions, "permissions", string(api.Private), "private or public")
+	f.StringVar(&permissions, "permissions", string(api.FeedbackRequestPermissionsPrivate), "private or public")
 	f.StringVar(&email, "email", "", "your e-mail address, to be contacted about it")
 	return cmd
 }

@@ -197,10 +197,10 @@ func (a *app) newConversation(cmd *cobra.Command, f *newConversationFlags, llm *
 	}
 	comment := a.commenter(cmd.Context(), c, f)
 
-	resp, err := c.CreateConversation(cmd.Context(), api.InitSessionRequest{
+	resp, err := c.CreateConversation(cmd.Context(), api.CreateConversationRequest{
 		InitialUserMsg: text,
 		Repository:     f.repository,
-		SelectedBranch: f.branch,
+		Branch:         f.branch,
 	})
 	if err != nil {
 		comment("Got an error while starting conversation")

@@ -81,7 +81,7 @@ or 'export --events'.`,
 // conversation that does not exist it returns err.
 func notRunning(ctx context.Context, c *wrapper.Client, id string, err error) error {
 	info, getErr := c.GetConversation(ctx, id)
-	if getErr != nil || info.Status == api.RUNNING {
+	if getErr != nil || info.Status == api.ConversationStatusRunning {
 		return err
 	}
 	return fmt.Errorf("openhands: getTrajectory: conversation %s is %s, and the server serves the trajectory of a running "+

@@ -74,7 +74,7 @@ func writeTestFile(t *testing.T, dir, rel string, b []byte) export.File {
 }
 
 func info(id, title string) api.ConversationInfo {
-	return api.ConversationInfo{ConversationID: id, Title: title, Status: api.STOPPED, ConversationVersion: "V0",
+	return api.ConversationInfo{ConversationID: id, Title: title, Status: api.ConversationStatusStopped, ConversationVersion: "V0",
 		CreatedAt: "2026-01-02T10:00:00Z", LastUpdatedAt: "2026-01-02T11:00:00Z",
 		SelectedRepository: "acme/widgets", SelectedBranch: "main"}
 }

@@ -47,7 +47,7 @@ func simArchive(t *testing.T) (dir, bulk, hostileID string) {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	created, err := c.CreateConversation(ctx, api.InitSessionRequest{
+	created, err := c.CreateConversation(ctx, api.CreateConversationRequest{
 		InitialUserMsg: "Please look at " + hostile + " and [this](javascript:document.title='pwned')",
 	})
 	if err != nil {

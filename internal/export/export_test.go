@@ -40,7 +40,7 @@ func newFake(n int) *fakeSource {
 		trajectories: map[string]int{}, events: map[string]int{}}
 	for i := range n {
 		id := fmt.Sprintf("c%02d", i)
-		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "task " + id, Status: api.STOPPED,
+		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "task " + id, Status: api.ConversationStatusStopped,
 			LastUpdatedAt: "2026-01-01T00:00:00Z", SessionAPIKey: "sk-session-" + id})
 		f.counts[id] = 10 + i
 	}
@@ -454,7 +454,7 @@ func TestTwoIDsNeverShareAFolder(t *testing.T) {
 	lookalike := folderName(unsafe) // "id-<24 hex>": a safe name as it stands
 	f := newFake(0)
 	for _, id := range []string{unsafe, lookalike, "abc", "ABC"} {
-		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "t " + id, Status: api.STOPPED, LastUpdatedAt: "x"})
+		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "t " + id, Status: api.ConversationStatusStopped, LastUpdatedAt: "x"})
 		f.counts[id] = 1
 	}
 	dir := t.TempDir()

@@ -191,7 +191,7 @@ func runCreate(t *testing.T, e *env, r row) string {
 	inject(e, r, http.MethodPost, path, 0)
 	var resp *api.ConversationResponse
 	err := e.do(t, func(ctx context.Context) (err error) {
-		resp, err = e.client.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: "Write a haiku about retries"})
+		resp, err = e.client.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: "Write a haiku about retries"})
 		return err
 	})
 	arrived, done := checkPostOnce(t, e.settle(), path)

@@ -79,7 +79,7 @@ func newEnv(t *testing.T, running int) *env {
 	}
 	ctx := context.Background()
 	for range running {
-		resp, err := setup.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: "Count the lines of README.md"})
+		resp, err := setup.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: "Count the lines of README.md"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,10 +91,10 @@ func newEnv(t *testing.T, running int) *env {
 	}
 	for _, c := range all {
 		e.listed = append(e.listed, c.ConversationID)
-		if c.Status == api.STOPPED && e.stopped == "" {
+		if c.Status == api.ConversationStatusStopped && e.stopped == "" {
 			e.stopped = c.ConversationID
 		}
-		if c.Status == api.RUNNING && e.live == "" {
+		if c.Status == api.ConversationStatusRunning && e.live == "" {
 			e.live = c.ConversationID
 		}
 	}

@@ -199,7 +199,7 @@ func loadWorker(c *wrapper.Client, worker, calls int, seeded []string, tally *lo
 		case kind == 0:
 			op = "create"
 			var resp *api.ConversationResponse
-			resp, err = c.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: fmt.Sprintf("worker %d task %d", worker, i)})
+			resp, err = c.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: fmt.Sprintf("worker %d task %d", worker, i)})
 			if err == nil {
 				mine = append(mine, resp.ConversationID)
 				tally.mu.Lock()

@@ -219,14 +219,14 @@ func sdkPaths(t *testing.T, out *outputs, s *sim.Server, base, gh string) {
 	settings, err := c.GetSettings(ctx)
 	must("GetSettings", err)
 	out.add("settings as JSON", mustJSON(t, settings))
-	must("CreateSecret", c.CreateSecret(ctx, api.CustomSecretCreate{Name: "DB_PASSWORD", Value: secretValue, Description: "staging"}))
-	fails("CreateSecret again", c.CreateSecret(ctx, api.CustomSecretCreate{Name: "DB_PASSWORD", Value: secretValue}))
+	must("CreateSecret", c.CreateSecret(ctx, api.CreateSecretRequest{Name: "DB_PASSWORD", Value: secretValue, Description: "staging"}))
+	fails("CreateSecret again", c.CreateSecret(ctx, api.CreateSecretRequest{Name: "DB_PASSWORD", Value: secretValue}))
 	list, err := c.ListSecrets(ctx)
 	must("ListSecrets", err)
 	out.add("secrets as JSON", mustJSON(t, list))
-	must("AddGitProviders", c.AddGitProviders(ctx, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"github": {Token: secretGitHub}}}))
+	must("AddGitProviders", c.AddGitProviders(ctx, api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"github": {Token: secretGitHub}}}))
 
-	created, err := c.CreateConversation(ctx, api.InitSessionRequest{InitialUserMsg: "Print the LLM key " + "in the logs, please"})
+	created, err := c.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: "Print the LLM key " + "in the logs, please"})
 	must("CreateConversation", err)
 	id := created.ConversationID
 	info, err := c.GetConversation(ctx, id)
@@ -288,7 +288,7 @@ func cliPaths(t *testing.T, out *outputs, hostedURL, gh string) {
 	}
 	var running string
 	for _, conv := range all {
-		if conv.Status == api.RUNNING {
+		if conv.Status == api.ConversationStatusRunning {
 			running = conv.ConversationID
 		}
 	}
@@ -349,10 +349,10 @@ func contractPaths(t *testing.T, out *outputs) {
 	if err := c.StoreLLMSettings(ctx, wrapper.LLMSettings{Model: "openai/gpt-5", APIKey: secretLLMKey}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateSecret(ctx, api.CustomSecretCreate{Name: "DB_PASSWORD", Value: secretValue}); err != nil {
+	if err := c.CreateSecret(ctx, api.CreateSecretRequest{Name: "DB_PASSWORD", Value: secretValue}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AddGitProviders(ctx, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"github": {Token: secretGitHub}}}); err != nil {
+	if err := c.AddGitProviders(ctx, api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"github": {Token: secretGitHub}}}); err != nil {
 		t.Fatal(err)
 	}
 	cassettes, reports := t.TempDir(), t.TempDir()

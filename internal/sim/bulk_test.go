@@ -20,7 +20,7 @@ func TestBulkConversation(t *testing.T) {
 	const n, payload = 5000, 1000
 	id := e.srv.AddBulkConversation(n, payload)
 	info := e.get(id)
-	if info.Status != api.RUNNING {
+	if info.Status != api.ConversationStatusRunning {
 		t.Errorf("bulk conversation is %s", info.Status)
 	}
 
@@ -73,7 +73,7 @@ func TestBulkConversation(t *testing.T) {
 	}
 
 	// Messages append after the generated events.
-	if m, _ := e.client.SendMessageWithResponse(ctx(t), id, api.AddMessageRequest{Message: "more"}); m.StatusCode() != 200 {
+	if m, _ := e.client.SendMessageWithResponse(ctx(t), id, api.SendMessageRequest{Message: "more"}); m.StatusCode() != 200 {
 		t.Fatalf("message: %d", m.StatusCode())
 	}
 	r, _ = e.client.GetEventsWithResponse(ctx(t), id, &api.GetEventsParams{StartID: ptr(n)})
@@ -102,7 +102,7 @@ func TestConcurrentClients(t *testing.T) {
 	for g := range 64 {
 		wg.Go(func() {
 			c := newClient(t, e.base)
-			r, err := c.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{InitialUserMsg: "task"})
+			r, err := c.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{InitialUserMsg: "task"})
 			if err != nil || r.JSON200 == nil {
 				errs <- "create failed"
 				return
@@ -118,7 +118,7 @@ func TestConcurrentClients(t *testing.T) {
 				case 1:
 					_, err = c.GetEventsWithResponse(ctx(t), id, nil)
 				case 2:
-					_, err = c.SendMessageWithResponse(ctx(t), id, api.AddMessageRequest{Message: "hi"})
+					_, err = c.SendMessageWithResponse(ctx(t), id, api.SendMessageRequest{Message: "hi"})
 				default:
 					_, err = c.ListConversationsWithResponse(ctx(t), nil)
 				}
@@ -172,7 +172,7 @@ func BenchmarkLoad(b *testing.B) {
 		for range 64 {
 			wg.Go(func() {
 				c, _ := api.NewClientWithResponses(base)
-				r, err := c.CreateConversationWithResponse(b.Context(), api.InitSessionRequest{InitialUserMsg: "load"})
+				r, err := c.CreateConversationWithResponse(b.Context(), api.CreateConversationRequest{InitialUserMsg: "load"})
 				if err != nil || r.JSON200 == nil {
 					b.Error("create failed")
 					return

@@ -209,16 +209,16 @@ func walkOSS(t *testing.T, conf *conformance) {
 
 	ls, err := c.ListSecretsWithResponse(x)
 	w.want("list secrets", ls, err, 200)
-	cs, err := c.CreateSecretWithResponse(x, api.CustomSecretCreate{Name: "A", Value: "v"})
+	cs, err := c.CreateSecretWithResponse(x, api.CreateSecretRequest{Name: "A", Value: "v"})
 	w.want("create secret", cs, err, 201)
-	cs, err = c.CreateSecretWithResponse(x, api.CustomSecretCreate{Name: "A", Value: "v"})
+	cs, err = c.CreateSecretWithResponse(x, api.CreateSecretRequest{Name: "A", Value: "v"})
 	w.want("duplicate secret", cs, err, 400)
 	w.raw("POST", w.base, "/api/secrets", "application/json", `{"name":"B"}`, 422)
-	us, err := c.UpdateSecretWithResponse(x, "A", api.CustomSecretUpdate{Name: "NPM_TOKEN"})
+	us, err := c.UpdateSecretWithResponse(x, "A", api.UpdateSecretRequest{Name: "NPM_TOKEN"})
 	w.want("rename onto existing secret", us, err, 400)
-	us, err = c.UpdateSecretWithResponse(x, "A", api.CustomSecretUpdate{Name: "C", Description: "c"})
+	us, err = c.UpdateSecretWithResponse(x, "A", api.UpdateSecretRequest{Name: "C", Description: "c"})
 	w.want("update secret", us, err, 200)
-	us, err = c.UpdateSecretWithResponse(x, "A", api.CustomSecretUpdate{Name: "D"})
+	us, err = c.UpdateSecretWithResponse(x, "A", api.UpdateSecretRequest{Name: "D"})
 	w.want("update unknown secret", us, err, 404)
 	w.raw("PUT", w.base, "/api/secrets/C", "application/json", `{}`, 422)
 	ds, err := c.DeleteSecretWithResponse(x, "C")
@@ -264,7 +264,7 @@ func walkOSS(t *testing.T, conf *conformance) {
 	w.want("microagent management", mm, err, 200)
 	w.raw("GET", w.base, "/api/microagent-management/conversations", "", "", 422)
 
-	cr, err := c.CreateConversationWithResponse(x, api.InitSessionRequest{InitialUserMsg: "write tests", Repository: "acme/infra", GitProvider: "github"})
+	cr, err := c.CreateConversationWithResponse(x, api.CreateConversationRequest{InitialUserMsg: "write tests", Repository: "acme/infra", GitProvider: "github"})
 	w.want("create", cr, err, 200)
 	id := cr.JSON200.ConversationID
 	w.raw("POST", w.base, "/api/conversations", "application/json", `{"title":"x"}`, 422)
@@ -287,9 +287,9 @@ func walkOSS(t *testing.T, conf *conformance) {
 	w.want("add event", ae, err, 200)
 	ae, err = c.AddEventWithResponse(x, missing, api.AddEventJSONRequestBody{"action": "message"})
 	w.want("add event to missing", ae, err, 404)
-	sm, err := c.SendMessageWithResponse(x, id, api.AddMessageRequest{Message: "hi"})
+	sm, err := c.SendMessageWithResponse(x, id, api.SendMessageRequest{Message: "hi"})
 	w.want("message", sm, err, 200)
-	sm, err = c.SendMessageWithResponse(x, missing, api.AddMessageRequest{Message: "hi"})
+	sm, err = c.SendMessageWithResponse(x, missing, api.SendMessageRequest{Message: "hi"})
 	w.want("message to missing", sm, err, 404)
 	w.raw("POST", w.base, "/api/conversations/"+id+"/message", "application/json", `{}`, 422)
 	tr, err := c.GetTrajectoryWithResponse(x, id)
@@ -362,15 +362,15 @@ func walkOSS(t *testing.T, conf *conformance) {
 	sp, err := c.StopConversationWithResponse(x, id)
 	w.want("stop", sp, err, 200)
 	w.raw("POST", w.base, "/api/conversations/"+bad+"/stop", "", "", 400)
-	sm, err = c.SendMessageWithResponse(x, id, api.AddMessageRequest{Message: "late"})
+	sm, err = c.SendMessageWithResponse(x, id, api.SendMessageRequest{Message: "late"})
 	w.want("message to stopped", sm, err, 500)
 	ae, err = c.AddEventWithResponse(x, id, api.AddEventJSONRequestBody{"action": "message", "args": map[string]any{"content": "late"}})
 	w.want("event to stopped", ae, err, 500)
 	ma, err = c.GetMicroagentsWithResponse(x, id)
 	w.want("microagents of stopped", ma, err, 404)
-	sc, err := c.StartConversationWithResponse(x, id, api.ProvidersSetModel{ProvidersSet: []api.ProviderType{"github"}})
+	sc, err := c.StartConversationWithResponse(x, id, api.StartConversationRequest{ProvidersSet: []api.ProviderType{"github"}})
 	w.want("start", sc, err, 200)
-	sc, err = c.StartConversationWithResponse(x, missing, api.ProvidersSetModel{})
+	sc, err = c.StartConversationWithResponse(x, missing, api.StartConversationRequest{})
 	w.want("start missing", sc, err, 404)
 	w.raw("POST", w.base, "/api/conversations/"+id+"/start", "application/json", ``, 422)
 	w.raw("POST", w.base, "/api/conversations/"+bad+"/start", "application/json", `{}`, 400)
@@ -396,7 +396,7 @@ func walkOSS(t *testing.T, conf *conformance) {
 	w.want("delete again", dc, err, 200)
 	w.raw("DELETE", w.base, "/api/conversations/"+bad, "", "", 400)
 
-	plain, err := c.CreateConversationWithResponse(x, api.InitSessionRequest{})
+	plain, err := c.CreateConversationWithResponse(x, api.CreateConversationRequest{})
 	w.want("create without repository", plain, err, 200)
 	gc, err = c.GetGitChangesWithResponse(x, plain.JSON200.ConversationID)
 	w.want("git changes without repository", gc, err, 404)
@@ -434,11 +434,11 @@ func walkOSS(t *testing.T, conf *conformance) {
 		r, err := call()
 		w.want(name+" without token", r, err, 401)
 	}
-	cr, err = c.CreateConversationWithResponse(x, api.InitSessionRequest{Repository: "acme/infra"})
+	cr, err = c.CreateConversationWithResponse(x, api.CreateConversationRequest{Repository: "acme/infra"})
 	w.want("create on a repository without token", cr, err, 401)
-	ag, err := c.AddGitProvidersWithResponse(x, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "invalid"}}})
+	ag, err := c.AddGitProvidersWithResponse(x, api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "invalid"}}})
 	w.want("invalid git token", ag, err, 401)
-	ag, err = c.AddGitProvidersWithResponse(x, api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "ghp_ok", Host: "github.com"}}})
+	ag, err = c.AddGitProvidersWithResponse(x, api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "ghp_ok", Host: "github.com"}}})
 	w.want("add git providers", ag, err, 200)
 	w.raw("POST", w.base, "/api/add-git-providers", "application/json", `{"provider_tokens":{"svn":{}}}`, 422)
 	gs, err = c.GetSettingsWithResponse(x)
@@ -452,11 +452,11 @@ func walkFresh(t *testing.T, conf *conformance) {
 	x := context.Background()
 	gs, err := c.GetSettingsWithResponse(x)
 	w.want("settings before any", gs, err, 404)
-	cr, err := c.CreateConversationWithResponse(x, api.InitSessionRequest{})
+	cr, err := c.CreateConversationWithResponse(x, api.CreateConversationRequest{})
 	w.want("create without settings", cr, err, 400)
 	ls, err := c.ListSecretsWithResponse(x)
 	w.want("no secrets", ls, err, 200)
-	us, err := c.UpdateSecretWithResponse(x, "X", api.CustomSecretUpdate{Name: "Y"})
+	us, err := c.UpdateSecretWithResponse(x, "X", api.UpdateSecretRequest{Name: "Y"})
 	w.want("update without a store", us, err, 200)
 	lc, err := c.ListConversationsWithResponse(x, nil)
 	w.want("empty list", lc, err, 200)
@@ -471,7 +471,7 @@ func walkHosted(t *testing.T, conf *conformance) {
 		"list":     func() (statusCoder, error) { return anon.ListConversationsWithResponse(x, nil) },
 		"settings": func() (statusCoder, error) { return anon.GetSettingsWithResponse(x) },
 		"create": func() (statusCoder, error) {
-			return anon.CreateConversationWithResponse(x, api.InitSessionRequest{})
+			return anon.CreateConversationWithResponse(x, api.CreateConversationRequest{})
 		},
 		"secrets": func() (statusCoder, error) { return anon.ListSecretsWithResponse(x) },
 		"user":    func() (statusCoder, error) { return anon.GetUserInfoWithResponse(x) },
@@ -483,7 +483,7 @@ func walkHosted(t *testing.T, conf *conformance) {
 	cfg, err := anon.GetServerConfigWithResponse(x)
 	w.want("config without credentials", cfg, err, 200)
 
-	cr, err := c.CreateConversationWithResponse(x, api.InitSessionRequest{InitialUserMsg: "hosted", Repository: "acme/infra"})
+	cr, err := c.CreateConversationWithResponse(x, api.CreateConversationRequest{InitialUserMsg: "hosted", Repository: "acme/infra"})
 	w.want("create", cr, err, 200)
 	id := cr.JSON200.ConversationID
 	w.clock.Advance(startDelay + runDuration/2)
@@ -502,7 +502,7 @@ func walkHosted(t *testing.T, conf *conformance) {
 			return c.AddEventWithResponse(x, id, api.AddEventJSONRequestBody{"action": "message", "args": map[string]any{"content": "x"}})
 		},
 		"message": func(c *api.ClientWithResponses) (statusCoder, error) {
-			return c.SendMessageWithResponse(x, id, api.AddMessageRequest{Message: "x"})
+			return c.SendMessageWithResponse(x, id, api.SendMessageRequest{Message: "x"})
 		},
 		"microagents": func(c *api.ClientWithResponses) (statusCoder, error) { return c.GetMicroagentsWithResponse(x, id) },
 		"list files":  func(c *api.ClientWithResponses) (statusCoder, error) { return c.ListFilesWithResponse(x, id, nil) },
@@ -567,7 +567,7 @@ func walkNested(t *testing.T, conf *conformance) {
 	w := conf.walker(t, sim.WithNestedRuntimes(), sim.WithSeedData())
 	c := w.client(w.base)
 	x := context.Background()
-	cr, err := c.CreateConversationWithResponse(x, api.InitSessionRequest{InitialUserMsg: "nested"})
+	cr, err := c.CreateConversationWithResponse(x, api.CreateConversationRequest{InitialUserMsg: "nested"})
 	w.want("create", cr, err, 200)
 	tr, err := c.GetTrajectoryWithResponse(x, cr.JSON200.ConversationID)
 	w.want("trajectory on a docker-nested app host", tr, err, 500)

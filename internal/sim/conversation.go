@@ -86,11 +86,11 @@ func (c *conversation) status(now time.Time) (api.ConversationStatus, api.Runtim
 	case c.run == nil:
 		return c.state, c.stateRuntime
 	case now.Before(c.run.startedAt.Add(c.run.readyAt.Sub(c.run.startedAt) / 2)):
-		return api.STARTING, api.RuntimeStatusBuildingRuntime
+		return api.ConversationStatusStarting, api.RuntimeStatusBuildingRuntime
 	case now.Before(c.run.readyAt):
-		return api.STARTING, api.RuntimeStatusStartingRuntime
+		return api.ConversationStatusStarting, api.RuntimeStatusStartingRuntime
 	default:
-		return api.RUNNING, api.RuntimeStatusReady
+		return api.ConversationStatusRunning, api.RuntimeStatusReady
 	}
 }
 
@@ -112,7 +112,7 @@ func (s *Server) newConversation(now time.Time) *conversation {
 	id := hexID(s.cfg.seed, 32, "conversation", itoa(s.ids))
 	c := &conversation{
 		id: id, title: defaultTitle(id), defaultTitle: true, createdAt: now, updatedAt: now,
-		state: api.STOPPED, trigger: api.ConversationTriggerGui, files: newWorkspace(),
+		state: api.ConversationStatusStopped, trigger: api.ConversationTriggerGui, files: newWorkspace(),
 	}
 	s.conversations[id] = c
 	return c
@@ -141,7 +141,7 @@ func (s *Server) advance(c *conversation, now time.Time) {
 	}
 	c.pending = c.pending[n:]
 	if !s.cfg.keepRunning && c.run != nil && !c.run.endAt.IsZero() && !now.Before(c.run.endAt) && len(c.pending) == 0 {
-		s.endRun(c, api.STOPPED)
+		s.endRun(c, api.ConversationStatusStopped)
 	}
 }
 
@@ -151,7 +151,7 @@ func (s *Server) startRun(c *conversation, now time.Time) {
 	c.runtimeID = hexID(s.cfg.seed, 24, "runtime", c.id, itoa(c.generation))
 	c.sessionKey = keyFrom(s.cfg.seed, "session-api-key", c.id, itoa(c.generation))
 	c.run = &run{startedAt: now, readyAt: now.Add(s.cfg.startDelay)}
-	c.state, c.stateRuntime = api.STOPPED, ""
+	c.state, c.stateRuntime = api.ConversationStatusStopped, ""
 	s.runtimes[c.runtimeID] = c
 }
 

@@ -39,7 +39,7 @@ func TestMissingConversationQuirks(t *testing.T) {
 func TestDeleteConversation(t *testing.T) {
 	e := newEnv(t)
 	e.storeSettings("")
-	id := e.create(api.InitSessionRequest{})
+	id := e.create(api.CreateConversationRequest{})
 	d, err := e.client.DeleteConversationWithResponse(ctx(t), id)
 	if err != nil || string(d.Body) != "true" {
 		t.Fatalf("delete: %v %s", err, d.Body)
@@ -55,7 +55,7 @@ func TestDeleteConversation(t *testing.T) {
 
 func TestCreateValidation(t *testing.T) {
 	e := newEnv(t)
-	r, _ := e.client.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{InitialUserMsg: "hi"})
+	r, _ := e.client.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{InitialUserMsg: "hi"})
 	if r.StatusCode() != 400 {
 		t.Fatalf("create without settings: %d %s", r.StatusCode(), r.Body)
 	}
@@ -91,7 +91,7 @@ func TestCreateValidation(t *testing.T) {
 		t.Errorf("suggested_task without 4 required fields: %s", body)
 	}
 
-	r, _ = e.client.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{Repository: "acme/private"})
+	r, _ = e.client.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{Repository: "acme/private"})
 	if r.StatusCode() != 401 || string(r.Body) != `"Unable to access repo acme/private"` {
 		t.Errorf("repository without a git token: %d %s", r.StatusCode(), r.Body)
 	}
@@ -99,7 +99,7 @@ func TestCreateValidation(t *testing.T) {
 
 func TestCreateTriggersAndRepository(t *testing.T) {
 	e := newEnv(t, sim.WithSeedData())
-	id := e.create(api.InitSessionRequest{
+	id := e.create(api.CreateConversationRequest{
 		SuggestedTask: &api.SuggestedTask{GitProvider: "github", TaskType: "FAILING_CHECKS", Repo: "acme/api-server", IssueNumber: 7, Title: "CI"},
 		Repository:    "acme/api-server",
 	})
@@ -107,7 +107,7 @@ func TestCreateTriggersAndRepository(t *testing.T) {
 	if info.Trigger != api.ConversationTriggerSuggestedTask || info.SelectedRepository != "acme/api-server" || info.SelectedBranch != "main" || info.GitProvider != "github" {
 		t.Errorf("suggested task conversation: %+v", info)
 	}
-	id = e.create(api.InitSessionRequest{CreateMicroagent: &api.CreateMicroagent{Repo: "sim-user/widgets", GitProvider: "github"}})
+	id = e.create(api.CreateConversationRequest{CreateMicroagent: &api.CreateMicroagent{Repo: "sim-user/widgets", GitProvider: "github"}})
 	if info := e.get(id); info.Trigger != api.ConversationTriggerMicroagentManagement || info.SelectedRepository != "sim-user/widgets" {
 		t.Errorf("microagent conversation: %+v", info)
 	}
@@ -123,7 +123,7 @@ func TestCreateTriggersAndRepository(t *testing.T) {
 func TestUpdateConversation(t *testing.T) {
 	e := newEnv(t)
 	e.storeSettings("")
-	id := e.create(api.InitSessionRequest{})
+	id := e.create(api.CreateConversationRequest{})
 	r, err := e.client.UpdateConversationWithResponse(ctx(t), id, api.UpdateConversationRequest{Title: "  Renamed  "})
 	if err != nil || string(r.Body) != "true" {
 		t.Fatalf("patch: %v %s", err, r.Body)
@@ -202,7 +202,7 @@ func TestListPagingMergesV1(t *testing.T) {
 	if v1 != 1 || len(results) < 6 {
 		t.Errorf("%d conversations, %d V1", len(results), v1)
 	}
-	for _, st := range []api.ConversationStatus{api.STOPPED, api.ARCHIVED, api.ERROR, api.RUNNING} {
+	for _, st := range []api.ConversationStatus{api.ConversationStatusStopped, api.ConversationStatusArchived, api.ConversationStatusError, api.ConversationStatusRunning} {
 		if !statuses[st] {
 			t.Errorf("no seeded %s conversation", st)
 		}
@@ -266,7 +266,7 @@ func TestListPagingLosesCutConversations(t *testing.T) {
 	// more than V1, and the V1 conversation gets cut from a merged page.
 	e.clock.Advance(-13 * 24 * time.Hour)
 	e.storeSettings("")
-	e.create(api.InitSessionRequest{})
+	e.create(api.CreateConversationRequest{})
 	e.clock.Advance(13 * 24 * time.Hour)
 	all, _ := e.client.ListConversationsWithResponse(ctx(t), &api.ListConversationsParams{Limit: ptr(100)})
 	seen := map[string]int{}

@@ -15,7 +15,7 @@ import (
 // finished creates a conversation and lets its agent finish.
 func (e *env) finished(msg string) string {
 	e.t.Helper()
-	id := e.create(api.InitSessionRequest{InitialUserMsg: msg})
+	id := e.create(api.CreateConversationRequest{InitialUserMsg: msg})
 	e.clock.Advance(startDelay + runDuration)
 	return id
 }
@@ -158,10 +158,10 @@ func TestEventFormat(t *testing.T) {
 func TestMessagesWhileRunning(t *testing.T) {
 	e := newEnv(t)
 	e.storeSettings("")
-	id := e.create(api.InitSessionRequest{InitialUserMsg: "first task"})
+	id := e.create(api.CreateConversationRequest{InitialUserMsg: "first task"})
 	e.clock.Advance(startDelay + runDuration/2)
 	before := len(e.events(e.client, id))
-	m, err := e.client.SendMessageWithResponse(ctx(t), id, api.AddMessageRequest{Message: "also add tests"})
+	m, err := e.client.SendMessageWithResponse(ctx(t), id, api.SendMessageRequest{Message: "also add tests"})
 	if err != nil || m.JSON200 == nil || !m.JSON200.Success {
 		t.Fatalf("message: %v %s", err, m.Body)
 	}
@@ -175,11 +175,11 @@ func TestMessagesWhileRunning(t *testing.T) {
 	}
 	// The first task, then two follow-ups, each a run duration long.
 	e.clock.Advance(runDuration)
-	if st := e.get(id).Status; st != api.RUNNING {
+	if st := e.get(id).Status; st != api.ConversationStatusRunning {
 		t.Errorf("status while answering follow-ups: %s", st)
 	}
 	e.clock.Advance(3 * runDuration)
-	if st := e.get(id).Status; st != api.STOPPED {
+	if st := e.get(id).Status; st != api.ConversationStatusStopped {
 		t.Errorf("status after the follow-ups: %s", st)
 	}
 	evs = e.events(e.client, id)
@@ -193,7 +193,7 @@ func TestMessagesWhileRunning(t *testing.T) {
 		t.Errorf("%d finish actions, want one per message", finishes)
 	}
 
-	m, _ = e.client.SendMessageWithResponse(ctx(t), id, api.AddMessageRequest{Message: "too late"})
+	m, _ = e.client.SendMessageWithResponse(ctx(t), id, api.SendMessageRequest{Message: "too late"})
 	if m.StatusCode() != 500 {
 		t.Fatalf("message to a stopped conversation: %d %s", m.StatusCode(), m.Body)
 	}
@@ -210,7 +210,7 @@ func TestMessagesWhileRunning(t *testing.T) {
 func TestAddEventChangeAgentState(t *testing.T) {
 	e := newEnv(t)
 	e.storeSettings("")
-	id := e.create(api.InitSessionRequest{InitialUserMsg: "long task"})
+	id := e.create(api.CreateConversationRequest{InitialUserMsg: "long task"})
 	e.clock.Advance(startDelay + time.Second)
 	a, _ := e.client.AddEventWithResponse(ctx(t), id, api.AddEventJSONRequestBody{"action": "change_agent_state", "args": map[string]any{"agent_state": "stopped"}})
 	if a.JSON200 == nil || !a.JSON200.Success {
@@ -232,12 +232,12 @@ func TestSeededRunningConversationAnswers(t *testing.T) {
 	page, _ := e.client.ListConversationsWithResponse(ctx(t), nil)
 	var running string
 	for _, c := range page.JSON200.Results {
-		if c.Status == api.RUNNING && c.ConversationVersion == "V0" {
+		if c.Status == api.ConversationStatusRunning && c.ConversationVersion == "V0" {
 			running = c.ConversationID
 		}
 	}
 	before := len(e.events(e.client, running))
-	if _, err := e.client.SendMessageWithResponse(ctx(t), running, api.AddMessageRequest{Message: "go on"}); err != nil {
+	if _, err := e.client.SendMessageWithResponse(ctx(t), running, api.SendMessageRequest{Message: "go on"}); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(time.Hour)
@@ -246,7 +246,7 @@ func TestSeededRunningConversationAnswers(t *testing.T) {
 	if len(evs) != before+4 || evs[before+2].Source != api.EventSourceAgent || evs[before+3].Extras["agent_state"] != "awaiting_user_input" {
 		t.Errorf("reply: %+v", evs[before:])
 	}
-	if st := e.get(running).Status; st != api.RUNNING {
+	if st := e.get(running).Status; st != api.ConversationStatusRunning {
 		t.Errorf("a conversation waiting for the user stopped: %s", st)
 	}
 }

@@ -170,7 +170,7 @@ func TestFaultMatching(t *testing.T) {
 func TestPostArrivesOnce(t *testing.T) {
 	e := newEnv(t, sim.WithSeedData())
 	e.srv.InjectFault(sim.Fault{Kind: sim.FaultResetAfterHeaders, Method: "POST", Path: "/api/conversations", Times: 1})
-	if _, err := e.client.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{}); err == nil {
+	if _, err := e.client.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{}); err == nil {
 		t.Fatal("create survived a reset")
 	}
 	if n := e.srv.Count("POST", "/api/conversations"); n != 1 {

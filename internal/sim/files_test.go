@@ -42,7 +42,7 @@ func multipartBody(t *testing.T, files map[string]string) (string, *bytes.Buffer
 func TestWorkspaceRoutes(t *testing.T) {
 	e := newEnv(t, sim.WithSeedData())
 	e.storeSettings("")
-	id := e.create(api.InitSessionRequest{Repository: "acme/infra", InitialUserMsg: "add a health check"})
+	id := e.create(api.CreateConversationRequest{Repository: "acme/infra", InitialUserMsg: "add a health check"})
 	e.clock.Advance(startDelay + runDuration)
 
 	root, _ := e.client.ListFilesWithResponse(ctx(t), id, nil)
@@ -108,7 +108,7 @@ func TestWorkspaceRoutes(t *testing.T) {
 		t.Error("two zips of the same workspace differ")
 	}
 
-	plain := e.create(api.InitSessionRequest{})
+	plain := e.create(api.CreateConversationRequest{})
 	nr, _ := e.client.GetGitChangesWithResponse(ctx(t), plain)
 	if nr.StatusCode() != 404 {
 		t.Fatalf("git changes without a repository: %d", nr.StatusCode())
@@ -118,7 +118,7 @@ func TestWorkspaceRoutes(t *testing.T) {
 
 func TestRuntimeInfoRoutes(t *testing.T) {
 	e := newEnv(t, sim.WithSeedData())
-	id := e.create(api.InitSessionRequest{Repository: "acme/infra"})
+	id := e.create(api.CreateConversationRequest{Repository: "acme/infra"})
 	e.clock.Advance(startDelay)
 
 	cfg, _ := e.client.GetRuntimeConfigWithResponse(ctx(t), id)

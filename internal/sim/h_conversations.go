@@ -172,7 +172,7 @@ func sourcePage(all []api.ConversationInfo, offset, limit int) ([]api.Conversati
 
 // createConversation serves POST /api/conversations (createConversation).
 func (s *Server) createConversation(c *call) {
-	var req api.InitSessionRequest
+	var req api.CreateConversationRequest
 	if p := decodeBody(c.r, &req, true); len(p) > 0 {
 		p.write(c.w)
 		return
@@ -207,7 +207,7 @@ func (s *Server) createConversation(c *call) {
 		return
 	}
 	conv := s.newConversation(c.now)
-	conv.repo, conv.branch, conv.provider, conv.trigger = repo, req.SelectedBranch, provider, trigger
+	conv.repo, conv.branch, conv.provider, conv.trigger = repo, req.Branch, provider, trigger
 	conv.instructions = req.ConversationInstructions
 	if repo != "" {
 		if conv.provider == "" {
@@ -293,7 +293,7 @@ func (s *Server) deleteConversation(c *call) {
 		return
 	}
 	if conv.running() {
-		s.endRun(conv, api.STOPPED)
+		s.endRun(conv, api.ConversationStatusStopped)
 	}
 	delete(s.conversations, id)
 	writeJSON(c.w, http.StatusOK, true)
@@ -334,7 +334,7 @@ func (s *Server) updateConversation(c *call) {
 // startConversation serves POST /api/conversations/{id}/start
 // (startConversation). The body is required.
 func (s *Server) startConversation(c *call) {
-	var req api.ProvidersSetModel
+	var req api.StartConversationRequest
 	if p := decodeBody(c.r, &req, true); len(p) > 0 {
 		p.write(c.w)
 		return
@@ -364,15 +364,15 @@ func (s *Server) stopConversation(c *call) {
 	conv := s.lookup(c, id)
 	if conv == nil || !conv.running() {
 		writeConversationResponse(c.w, api.ConversationResponse{
-			Status: "ok", ConversationID: id, Message: "Conversation was not running", ConversationStatus: api.STOPPED,
+			Status: "ok", ConversationID: id, Message: "Conversation was not running", ConversationStatus: api.ConversationStatusStopped,
 		})
 		return
 	}
 	st, _ := conv.status(c.now)
-	if st == api.RUNNING {
+	if st == api.ConversationStatusRunning {
 		conv.append(agentStateChanged(c.now, "stopped", ""), c.now)
 	}
-	s.endRun(conv, api.STOPPED)
+	s.endRun(conv, api.ConversationStatusStopped)
 	writeConversationResponse(c.w, api.ConversationResponse{
 		Status: "ok", ConversationID: id, Message: "Conversation stopped successfully", ConversationStatus: st,
 	})

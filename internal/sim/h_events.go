@@ -148,7 +148,7 @@ func (s *Server) sendMessage(c *call) {
 	if conv == nil {
 		return
 	}
-	var req api.AddMessageRequest
+	var req api.SendMessageRequest
 	if p := decodeBody(c.r, &req, true); len(p) > 0 {
 		p.write(c.w)
 		return

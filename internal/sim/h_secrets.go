@@ -39,7 +39,7 @@ func (s *Server) listSecrets(c *call) {
 // createSecret serves POST /api/secrets (createSecret): 201, or 400 when
 // the name is taken.
 func (s *Server) createSecret(c *call) {
-	var req api.CustomSecretCreate
+	var req api.CreateSecretRequest
 	if p := decodeBody(c.r, &req, true); len(p) > 0 {
 		p.write(c.w)
 		return
@@ -58,7 +58,7 @@ func (s *Server) createSecret(c *call) {
 // updateSecret serves PUT /api/secrets/{secret_id} (updateSecret): renames
 // or re-describes a secret, keeping its value.
 func (s *Server) updateSecret(c *call) {
-	var req api.CustomSecretUpdate
+	var req api.UpdateSecretRequest
 	if p := decodeBody(c.r, &req, true); len(p) > 0 {
 		p.write(c.w)
 		return
@@ -102,7 +102,7 @@ func (s *Server) deleteSecret(c *call) {
 // given tokens replace the stored ones; a provider sent without a token
 // keeps its stored token and takes the new host.
 func (s *Server) addGitProviders(c *call) {
-	var req api.POSTProviderModel
+	var req api.GitProvidersRequest
 	p := decodeBody(c.r, &req, true)
 	if len(p) == 0 {
 		providers := enumValues[reflect.TypeFor[api.ProviderType]()]

@@ -79,7 +79,7 @@ func (e *env) storeSettings(model string) {
 }
 
 // create creates a conversation and returns its id.
-func (e *env) create(body api.InitSessionRequest) string {
+func (e *env) create(body api.CreateConversationRequest) string {
 	e.t.Helper()
 	r, err := e.client.CreateConversationWithResponse(ctx(e.t), body)
 	if err != nil || r.JSON200 == nil {

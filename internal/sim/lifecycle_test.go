@@ -15,17 +15,17 @@ import (
 func TestLifecycleStartingRunningStopped(t *testing.T) {
 	e := newEnv(t)
 	e.storeSettings("claude-sonnet-4-5-20250929")
-	r, err := e.client.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{InitialUserMsg: "Write a hello world script"})
+	r, err := e.client.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{InitialUserMsg: "Write a hello world script"})
 	if err != nil || r.JSON200 == nil {
 		t.Fatalf("create: %v %s", err, r.Body)
 	}
-	if r.JSON200.Status != "ok" || r.JSON200.ConversationStatus != api.STARTING || len(r.JSON200.ConversationID) != 32 {
+	if r.JSON200.Status != "ok" || r.JSON200.ConversationStatus != api.ConversationStatusStarting || len(r.JSON200.ConversationID) != 32 {
 		t.Fatalf("create answered %s", r.Body)
 	}
 	id := r.JSON200.ConversationID
 
 	info := e.get(id)
-	if info.Status != api.STARTING || info.URL != "/api/conversations/"+id || info.SessionAPIKey != "" {
+	if info.Status != api.ConversationStatusStarting || info.URL != "/api/conversations/"+id || info.SessionAPIKey != "" {
 		t.Errorf("starting: status %s url %q key set %v", info.Status, info.URL, info.SessionAPIKey != "")
 	}
 	if got := e.events(e.client, id); len(got) != 0 {
@@ -34,7 +34,7 @@ func TestLifecycleStartingRunningStopped(t *testing.T) {
 
 	e.clock.Advance(startDelay)
 	info = e.get(id)
-	if info.Status != api.RUNNING || info.RuntimeStatus != api.RuntimeStatusReady || info.URL == "" {
+	if info.Status != api.ConversationStatusRunning || info.RuntimeStatus != api.RuntimeStatusReady || info.URL == "" {
 		t.Errorf("running: %+v", info)
 	}
 	if info.Title != "Write a hello world script" {
@@ -53,7 +53,7 @@ func TestLifecycleStartingRunningStopped(t *testing.T) {
 
 	e.clock.Advance(runDuration)
 	info = e.get(id)
-	if info.Status != api.STOPPED || info.URL != "" || info.RuntimeStatus != "" {
+	if info.Status != api.ConversationStatusStopped || info.URL != "" || info.RuntimeStatus != "" {
 		t.Errorf("finished: %+v", info)
 	}
 	all := e.events(e.client, id)
@@ -71,18 +71,18 @@ func TestLifecycleStartingRunningStopped(t *testing.T) {
 func TestStopAndRestart(t *testing.T) {
 	e := newEnv(t)
 	e.storeSettings("")
-	id := e.create(api.InitSessionRequest{InitialUserMsg: "hello"})
+	id := e.create(api.CreateConversationRequest{InitialUserMsg: "hello"})
 	e.clock.Advance(startDelay + time.Second)
 
 	r, err := e.client.StopConversationWithResponse(ctx(t), id)
 	if err != nil || r.JSON200 == nil {
 		t.Fatalf("stop: %v %s", err, r.Body)
 	}
-	if r.JSON200.Message != "Conversation stopped successfully" || r.JSON200.ConversationStatus != api.RUNNING {
+	if r.JSON200.Message != "Conversation stopped successfully" || r.JSON200.ConversationStatus != api.ConversationStatusRunning {
 		t.Errorf("stop answered %s", r.Body)
 	}
 	info := e.get(id)
-	if info.Status != api.STOPPED || info.URL != "" {
+	if info.Status != api.ConversationStatusStopped || info.URL != "" {
 		t.Errorf("after stop: %+v", info)
 	}
 	evs := e.events(e.client, id)
@@ -95,24 +95,24 @@ func TestStopAndRestart(t *testing.T) {
 	}
 
 	r, _ = e.client.StopConversationWithResponse(ctx(t), id)
-	if r.JSON200 == nil || r.JSON200.Message != "Conversation was not running" || r.JSON200.ConversationStatus != api.STOPPED {
+	if r.JSON200 == nil || r.JSON200.Message != "Conversation was not running" || r.JSON200.ConversationStatus != api.ConversationStatusStopped {
 		t.Errorf("second stop answered %s", r.Body)
 	}
 
-	s, err := e.client.StartConversationWithResponse(ctx(t), id, api.ProvidersSetModel{})
-	if err != nil || s.JSON200 == nil || s.JSON200.ConversationStatus != api.STARTING {
+	s, err := e.client.StartConversationWithResponse(ctx(t), id, api.StartConversationRequest{})
+	if err != nil || s.JSON200 == nil || s.JSON200.ConversationStatus != api.ConversationStatusStarting {
 		t.Fatalf("restart: %v %s", err, s.Body)
 	}
-	s, _ = e.client.StartConversationWithResponse(ctx(t), id, api.ProvidersSetModel{ProvidersSet: []api.ProviderType{"github"}})
-	if s.JSON200 == nil || s.JSON200.ConversationStatus != api.STARTING {
+	s, _ = e.client.StartConversationWithResponse(ctx(t), id, api.StartConversationRequest{ProvidersSet: []api.ProviderType{"github"}})
+	if s.JSON200 == nil || s.JSON200.ConversationStatus != api.ConversationStatusStarting {
 		t.Errorf("start while starting answered %s", s.Body)
 	}
 	e.clock.Advance(startDelay)
-	if st := e.get(id).Status; st != api.RUNNING {
+	if st := e.get(id).Status; st != api.ConversationStatusRunning {
 		t.Errorf("restarted conversation is %s", st)
 	}
 	e.clock.Advance(runDuration)
-	if st := e.get(id).Status; st != api.STOPPED {
+	if st := e.get(id).Status; st != api.ConversationStatusStopped {
 		t.Errorf("idle restarted conversation is %s after the run duration", st)
 	}
 }
@@ -134,7 +134,7 @@ func TestStartQuirks(t *testing.T) {
 	if status != 422 || !strings.Contains(body, `"enum"`) || !strings.Contains(body, `"loc":["body","providers_set",0]`) {
 		t.Errorf("unknown provider: %d %s", status, body)
 	}
-	r, _ := e.client.StartConversationWithResponse(ctx(t), strings.Repeat("ab", 16), api.ProvidersSetModel{})
+	r, _ := e.client.StartConversationWithResponse(ctx(t), strings.Repeat("ab", 16), api.StartConversationRequest{})
 	if r.StatusCode() != 404 {
 		t.Fatalf("start of an unknown conversation: %d %s", r.StatusCode(), r.Body)
 	}
@@ -145,7 +145,7 @@ func TestStepClockAdvancesPerRequest(t *testing.T) {
 	clock := sim.NewStepClock(sim.DefaultEpoch, time.Second)
 	srv, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithTiming(3*time.Second, 5*time.Second), sim.WithSeedData())
 	c := newClient(t, base)
-	r, err := c.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{InitialUserMsg: "poll me"})
+	r, err := c.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{InitialUserMsg: "poll me"})
 	if err != nil || r.JSON200 == nil {
 		t.Fatalf("create: %v %s", err, r.Body)
 	}
@@ -156,7 +156,7 @@ func TestStepClockAdvancesPerRequest(t *testing.T) {
 			seen = append(seen, g.JSON200.Status)
 		}
 	}
-	want := []api.ConversationStatus{api.STARTING, api.RUNNING, api.STOPPED}
+	want := []api.ConversationStatus{api.ConversationStatusStarting, api.ConversationStatusRunning, api.ConversationStatusStopped}
 	if len(seen) != len(want) || seen[0] != want[0] || seen[1] != want[1] || seen[2] != want[2] {
 		t.Errorf("polling saw %v, want %v", seen, want)
 	}
@@ -198,10 +198,10 @@ func TestAsTheRealServer(t *testing.T) {
 	e := newEnv(t, sim.WithKeepRunning())
 	e.storeSettings("")
 	const msg = "Reply with the single word OK. Do not run any tools."
-	id := e.create(api.InitSessionRequest{InitialUserMsg: msg})
+	id := e.create(api.CreateConversationRequest{InitialUserMsg: msg})
 	e.clock.Advance(startDelay + 10*runDuration)
 	info := e.get(id)
-	if title := strings.TrimSuffix(info.Title, "..."); info.Status != api.RUNNING || len(title) < 20 || !strings.HasPrefix(msg, title) {
+	if title := strings.TrimSuffix(info.Title, "..."); info.Status != api.ConversationStatusRunning || len(title) < 20 || !strings.HasPrefix(msg, title) {
 		t.Errorf("after the agent finished: status %s, title %q", info.Status, info.Title)
 	}
 	evs := e.events(e.client, id)

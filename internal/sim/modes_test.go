@@ -41,7 +41,7 @@ func TestHostedAuth(t *testing.T) {
 	}
 
 	c := newClient(t, e.base, "Authorization", "Bearer "+apiKey)
-	r, _ := c.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{})
+	r, _ := c.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{})
 	info, _ := c.GetConversationWithResponse(ctx(t), r.JSON200.ConversationID)
 	if info.JSON200.Trigger != api.ConversationTriggerOpenhandsAPI {
 		t.Errorf("trigger of a bearer-created conversation: %s", info.JSON200.Trigger)
@@ -51,7 +51,7 @@ func TestHostedAuth(t *testing.T) {
 func TestHostedRuntimeHost(t *testing.T) {
 	e := newEnv(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(apiKey), sim.WithSeedData())
 	app := newClient(t, e.base, "Authorization", "Bearer "+apiKey)
-	r, _ := app.CreateConversationWithResponse(ctx(t), api.InitSessionRequest{InitialUserMsg: "do it"})
+	r, _ := app.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{InitialUserMsg: "do it"})
 	id := r.JSON200.ConversationID
 	g, _ := app.GetConversationWithResponse(ctx(t), id)
 	info := g.JSON200
@@ -81,7 +81,7 @@ func TestHostedRuntimeHost(t *testing.T) {
 	if err != nil || tr.JSON200 == nil || len(tr.JSON200.Trajectory) == 0 {
 		t.Fatalf("trajectory on the runtime host: %v %d %s", err, tr.StatusCode(), tr.Body)
 	}
-	if m, _ := rt.SendMessageWithResponse(ctx(t), id, api.AddMessageRequest{Message: "more"}); m.JSON200 == nil || !m.JSON200.Success {
+	if m, _ := rt.SendMessageWithResponse(ctx(t), id, api.SendMessageRequest{Message: "more"}); m.JSON200 == nil || !m.JSON200.Success {
 		t.Errorf("message on the runtime host: %s", m.Body)
 	}
 	if f, _ := rt.ListFilesWithResponse(ctx(t), id, nil); f.JSON200 == nil {
@@ -118,7 +118,7 @@ func TestHostedRuntimeHost(t *testing.T) {
 	if g, _ := app.GetConversationWithResponse(ctx(t), id); g.JSON200.URL != "" || g.JSON200.SessionAPIKey != "" {
 		t.Errorf("stopped conversation keeps url %q", g.JSON200.URL)
 	}
-	app.StartConversationWithResponse(ctx(t), id, api.ProvidersSetModel{})
+	app.StartConversationWithResponse(ctx(t), id, api.StartConversationRequest{})
 	g, _ = app.GetConversationWithResponse(ctx(t), id)
 	if g.JSON200.URL == info.URL || g.JSON200.SessionAPIKey == info.SessionAPIKey {
 		t.Error("a restarted conversation kept its runtime and session key")
@@ -197,7 +197,7 @@ func TestSPAFallback(t *testing.T) {
 
 func TestNestedOSS(t *testing.T) {
 	e := newEnv(t, sim.WithNestedRuntimes(), sim.WithSeedData())
-	id := e.create(api.InitSessionRequest{InitialUserMsg: "x"})
+	id := e.create(api.CreateConversationRequest{InitialUserMsg: "x"})
 	info := e.get(id)
 	if !strings.HasPrefix(info.URL, "http") || info.SessionAPIKey == "" {
 		t.Fatalf("docker-nested conversation: %+v", info)

@@ -38,7 +38,7 @@ func (s *Server) seed(now time.Time) {
 	finished.prNumbers = []int{87}
 
 	archived := s.seedRun(now.Add(-9*24*time.Hour), "Upgrade dependencies", "acme/api-server", "Upgrade the dependencies and make sure the tests still pass", api.ConversationTriggerGui)
-	archived.state = api.ARCHIVED
+	archived.state = api.ConversationStatusArchived
 
 	failed := s.newConversation(now.Add(-2 * time.Hour))
 	failed.title, failed.defaultTitle = "Summarize open issues", false
@@ -48,7 +48,7 @@ func (s *Server) seed(now time.Time) {
 	s.advance(failed, failed.run.readyAt)
 	failed.append(errorObservation(failed.run.readyAt, "There was an error authenticating with the LLM provider. Please check your API key", "STATUS$ERROR_LLM_AUTHENTICATION"), failed.run.readyAt)
 	failed.append(agentStateChanged(failed.run.readyAt, "error", "STATUS$ERROR_LLM_AUTHENTICATION"), failed.run.readyAt)
-	s.endRun(failed, api.ERROR)
+	s.endRun(failed, api.ConversationStatusError)
 	failed.stateRuntime = api.RuntimeStatusErrorLLMAuthentication
 
 	microagent := s.seedRun(now.Add(-26*time.Hour), "Integration tests microagent", "acme/api-server", "Add a microagent that explains how to run the integration tests", api.ConversationTriggerMicroagentManagement)
@@ -68,7 +68,7 @@ func (s *Server) seed(now time.Time) {
 	created := now.Add(-12 * 24 * time.Hour)
 	s.v1[v1id] = &v1Conversation{info: api.ConversationInfo{
 		ConversationID: v1id, Title: "Build the documentation site", CreatedAt: isoUTC(created),
-		LastUpdatedAt: isoUTC(now.Add(-5 * time.Minute)), Status: api.RUNNING, RuntimeStatus: api.RuntimeStatusReady,
+		LastUpdatedAt: isoUTC(now.Add(-5 * time.Minute)), Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
 		Trigger: api.ConversationTriggerGui, URL: "http://agent-server.invalid:8000/api/conversations/" + v1id,
 		SessionAPIKey: keyFrom(s.cfg.seed, "v1-session-api-key", v1id), ConversationVersion: "V1",
 		SandboxID: "sandbox-" + hexID(s.cfg.seed, 12, "v1-sandbox", v1id), LlmModel: seedModel,
@@ -86,7 +86,7 @@ func (s *Server) seedRun(created time.Time, title, repo, msg string, trigger api
 	s.scheduleStart(c, msg, nil)
 	s.advance(c, c.run.endAt)
 	if c.running() {
-		s.endRun(c, api.STOPPED)
+		s.endRun(c, api.ConversationStatusStopped)
 	}
 	return c
 }

@@ -82,31 +82,31 @@ func TestSecrets(t *testing.T) {
 		t.Errorf("delete without a store: %d %s", u.StatusCode(), u.Body)
 	}
 
-	c, _ := e.client.CreateSecretWithResponse(ctx(t), api.CustomSecretCreate{Name: "API_TOKEN", Value: "v1", Description: "for the API"})
+	c, _ := e.client.CreateSecretWithResponse(ctx(t), api.CreateSecretRequest{Name: "API_TOKEN", Value: "v1", Description: "for the API"})
 	if c.StatusCode() != 201 {
 		t.Fatalf("create: %d %s", c.StatusCode(), c.Body)
 	}
 	wantJSON(t, c.Body, `{"message":"Secret created successfully"}`)
-	c, _ = e.client.CreateSecretWithResponse(ctx(t), api.CustomSecretCreate{Name: "API_TOKEN", Value: "v2"})
+	c, _ = e.client.CreateSecretWithResponse(ctx(t), api.CreateSecretRequest{Name: "API_TOKEN", Value: "v2"})
 	if c.StatusCode() != 400 {
 		t.Fatalf("duplicate: %d", c.StatusCode())
 	}
 	wantJSON(t, c.Body, `{"message":"Secret API_TOKEN already exists"}`)
-	e.client.CreateSecretWithResponse(ctx(t), api.CustomSecretCreate{Name: "OTHER", Value: "v3"})
+	e.client.CreateSecretWithResponse(ctx(t), api.CreateSecretRequest{Name: "OTHER", Value: "v3"})
 	if status, _, body := e.do("POST", "/api/secrets", "application/json", `{"name":"X"}`); status != 422 || !strings.Contains(body, `"loc":["body","value"]`) {
 		t.Errorf("secret without value: %d %s", status, body)
 	}
 
-	u, _ := e.client.UpdateSecretWithResponse(ctx(t), "API_TOKEN", api.CustomSecretUpdate{Name: "OTHER"})
+	u, _ := e.client.UpdateSecretWithResponse(ctx(t), "API_TOKEN", api.UpdateSecretRequest{Name: "OTHER"})
 	if u.StatusCode() != 400 {
 		t.Errorf("rename onto another: %d %s", u.StatusCode(), u.Body)
 	}
-	u, _ = e.client.UpdateSecretWithResponse(ctx(t), "API_TOKEN", api.CustomSecretUpdate{Name: "SERVICE_TOKEN", Description: "renamed"})
+	u, _ = e.client.UpdateSecretWithResponse(ctx(t), "API_TOKEN", api.UpdateSecretRequest{Name: "SERVICE_TOKEN", Description: "renamed"})
 	if u.StatusCode() != 200 {
 		t.Fatalf("rename: %d %s", u.StatusCode(), u.Body)
 	}
 	wantJSON(t, u.Body, `{"message":"Secret updated successfully"}`)
-	u, _ = e.client.UpdateSecretWithResponse(ctx(t), "API_TOKEN", api.CustomSecretUpdate{Name: "X"})
+	u, _ = e.client.UpdateSecretWithResponse(ctx(t), "API_TOKEN", api.UpdateSecretRequest{Name: "X"})
 	if u.StatusCode() != 404 {
 		t.Fatalf("update unknown: %d", u.StatusCode())
 	}
@@ -134,17 +134,17 @@ func TestGitProviders(t *testing.T) {
 		t.Errorf("suggested tasks without a token: %s", r.Body)
 	}
 
-	a, _ := e.client.AddGitProvidersWithResponse(ctx(t), api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"gitlab": {Token: sim.InvalidTokenPrefix + "-x"}}})
+	a, _ := e.client.AddGitProvidersWithResponse(ctx(t), api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"gitlab": {Token: sim.InvalidTokenPrefix + "-x"}}})
 	if a.StatusCode() != 401 {
 		t.Fatalf("invalid token: %d", a.StatusCode())
 	}
 	wantJSON(t, a.Body, `{"error":"Invalid token. Please make sure it is a valid gitlab token."}`)
-	if a, _ = e.client.AddGitProvidersWithResponse(ctx(t), api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "ghp_x"}}}); a.StatusCode() != 200 {
+	if a, _ = e.client.AddGitProvidersWithResponse(ctx(t), api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"github": {Token: "ghp_x"}}}); a.StatusCode() != 200 {
 		t.Fatalf("store token: %s", a.Body)
 	}
 	wantJSON(t, a.Body, `{"message":"Git providers stored"}`)
 	// A provider sent without a token keeps its token and takes the host.
-	e.client.AddGitProvidersWithResponse(ctx(t), api.POSTProviderModel{ProviderTokens: map[string]api.ProviderToken{"github": {Host: "github.example.com"}}})
+	e.client.AddGitProvidersWithResponse(ctx(t), api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{"github": {Host: "github.example.com"}}})
 	g, _ := e.client.GetSettingsWithResponse(ctx(t))
 	if h := g.JSON200.ProviderTokensSet["github"]; h == nil || *h != "github.example.com" {
 		t.Errorf("provider_tokens_set: %s", g.Body)
@@ -152,7 +152,7 @@ func TestGitProviders(t *testing.T) {
 	if info, _ = e.client.GetUserInfoWithResponse(ctx(t)); info.JSON200 == nil || info.JSON200.Login != "sim-user" {
 		t.Errorf("user info: %s", info.Body)
 	}
-	if id := e.create(api.InitSessionRequest{Repository: "sim-user/widgets"}); id == "" {
+	if id := e.create(api.CreateConversationRequest{Repository: "sim-user/widgets"}); id == "" {
 		t.Error("no conversation on a repository with a token")
 	}
 	un, _ := e.client.UnsetProviderTokensWithResponse(ctx(t))

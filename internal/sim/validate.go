@@ -38,7 +38,7 @@ func withLoc(loc []any, more ...any) []any {
 // strictTypes are the models declared with extra="forbid" upstream: unknown
 // fields in them are a 422.
 var strictTypes = map[reflect.Type]bool{
-	reflect.TypeFor[api.InitSessionRequest]():        true,
+	reflect.TypeFor[api.CreateConversationRequest](): true,
 	reflect.TypeFor[api.UpdateConversationRequest](): true,
 	reflect.TypeFor[api.MCPConfig]():                 true,
 }
