@@ -25,7 +25,9 @@ func (a *app) simServeCommand() *cobra.Command {
 		seedData, allowRemote   bool
 		keepRunning             bool
 		startDelay, runDuration time.Duration
-		bulkEvents              int
+		latency                 time.Duration
+		bulkEvents, bulkPayload int
+		faults                  []string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -36,17 +38,28 @@ Modes: oss (a self-hosted install, no authentication), hosted (the hosted
 service: bearer API keys, runtime hosts, the maintenance page), removed (a host
 without V0: the web app's HTML for every GET). It listens on loopback only
 unless --allow-remote. The first line on stdout names the address; with -v every
-request is logged on stderr. It stops on Ctrl-C.`,
-		Example: `  openhands-v0 sim serve --seed-data --bulk-events 100000 &
-  OPENHANDS_APP_BASE=http://127.0.0.1:3000 openhands-v0 conversations list`,
+request is logged on stderr. It stops on Ctrl-C.
+
+--api-key K makes it accept only K as the bearer (or session) key in hosted
+mode; --session-api-key K makes it want X-Session-API-Key: K on every route, as
+a self-hosted server with SESSION_API_KEY does. --bulk-events N adds a running
+conversation of N generated events; --fault adds a fault (repeatable; its
+form is under Flags); --latency delays every answer.`,
+		Example: `  openhands-v0 sim serve --seed-data &
+  OPENHANDS_APP_BASE=http://127.0.0.1:3000 openhands-v0 conversations list
+  openhands-v0 sim serve --mode hosted --api-key sk-test --bulk-events 100000 \
+    --fault slow-body,path=/api/conversations/{id}/trajectory,chunk-delay=5ms`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := sim.ParseMode(mode)
 			if err != nil {
 				return &usageError{err: err}
 			}
-			if startDelay < 0 || runDuration < 0 || bulkEvents < 0 {
-				return usagef("--start-delay, --run-duration and --bulk-events must not be negative")
+			if startDelay < 0 || runDuration < 0 || latency < 0 {
+				return usagef("--start-delay, --run-duration and --latency must not be negative")
+			}
+			if bulkEvents < 0 || bulkPayload < 0 {
+				return usagef("--bulk-events and --bulk-payload must not be negative")
 			}
 			if err := checkLoopback(addr, allowRemote); err != nil {
 				return err
@@ -58,13 +71,29 @@ request is logged on stderr. It stops on Ctrl-C.`,
 			if keepRunning {
 				opts = append(opts, sim.WithKeepRunning())
 			}
+			if cmd.Flags().Changed("api-key") {
+				opts = append(opts, sim.WithAPIKey(a.apiKey))
+			}
+			if cmd.Flags().Changed("session-api-key") {
+				opts = append(opts, sim.WithSessionAPIKey(a.sessionAPIKey))
+			}
+			if bulkEvents > 0 {
+				opts = append(opts, sim.WithBulkConversation(bulkEvents, bulkPayload))
+			}
+			for _, spec := range faults {
+				f, err := sim.ParseFault(spec)
+				if err != nil {
+					return &usageError{err: fmt.Errorf("--fault: %w", err)}
+				}
+				opts = append(opts, sim.WithFault(f))
+			}
+			if latency > 0 {
+				opts = append(opts, sim.WithLatency(latency))
+			}
 			if a.verbose {
 				opts = append(opts, sim.WithLog(a.stderr))
 			}
 			s := sim.New(opts...)
-			if bulkEvents > 0 {
-				s.AddBulkConversation(bulkEvents, 256)
-			}
 			base, stop, err := s.Start(addr)
 			if err != nil {
 				return fmt.Errorf("sim serve: %w", err)
@@ -87,7 +116,10 @@ request is logged on stderr. It stops on Ctrl-C.`,
 	f.DurationVar(&runDuration, "run-duration", sim.DefaultRunDuration, "how long the scripted agent works before the conversation stops (or, with --keep-running, awaits input)")
 	f.BoolVar(&keepRunning, "keep-running", false, "keep a conversation RUNNING once its agent is done, as a real server does")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback --addr")
-	f.IntVar(&bulkEvents, "bulk-events", 0, "also serve a conversation of this many generated events (for exports at scale)")
+	f.IntVar(&bulkEvents, "bulk-events", 0, "add a running conversation of this many generated events (paging, downloads, exports at scale)")
+	f.IntVar(&bulkPayload, "bulk-payload", 256, "bytes of text in each bulk event, on top of its structure")
+	f.DurationVar(&latency, "latency", 0, "delay every answer by this long")
+	f.StringArrayVar(&faults, "fault", nil, "inject a fault: KIND[,key=value...] with keys method, path, host, times, latency,\nstatus, content-type, body, size, chunk-size, chunk-delay, header=Name:Value (repeatable)")
 	return cmd
 }
 

@@ -69,7 +69,13 @@ type config struct {
 	nested        bool
 	maintenance   string
 	log           io.Writer
+	bulk          []bulkSpec
+	faults        []Fault
+	latency       time.Duration
 }
+
+// bulkSpec is a bulk conversation WithBulkConversation asks for.
+type bulkSpec struct{ events, payloadBytes int }
 
 func defaultConfig() config {
 	return config{
@@ -161,3 +167,20 @@ func WithMaintenance(startTime string) Option {
 // WithLog writes one line per request (time, host kind, method, path, status)
 // to w. Headers and bodies are never logged.
 func WithLog(w io.Writer) Option { return func(c *config) { c.log = w } }
+
+// WithBulkConversation adds, when the server is built, a RUNNING
+// conversation of events generated events carrying about payloadBytes bytes
+// of text each (see Server.AddBulkConversation). Given more than once, it
+// adds one conversation each time.
+func WithBulkConversation(events, payloadBytes int) Option {
+	return func(c *config) { c.bulk = append(c.bulk, bulkSpec{events: events, payloadBytes: payloadBytes}) }
+}
+
+// WithFault injects f when the server is built, as Server.InjectFault does
+// later. Faults apply in the order given.
+func WithFault(f Fault) Option { return func(c *config) { c.faults = append(c.faults, f) } }
+
+// WithLatency delays every response by d before anything else, faults
+// included (they add their own Fault.Latency on top), as a distant server
+// would.
+func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = max(d, 0) } }

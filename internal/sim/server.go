@@ -72,6 +72,12 @@ func New(opts ...Option) *Server {
 	if cfg.seedData {
 		s.seed(s.started)
 	}
+	for _, b := range cfg.bulk {
+		s.AddBulkConversation(b.events, b.payloadBytes)
+	}
+	for _, f := range cfg.faults {
+		s.InjectFault(f)
+	}
 	return s
 }
 
@@ -108,6 +114,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.arrivals.setStatus(idx, sw.status)
 		s.logRequest(now, host, r.Method, path, sw.status)
 	}()
+	if s.cfg.latency > 0 && !sleep(r.Context(), s.cfg.latency) {
+		return
+	}
 	if hit {
 		s.applyFault(sw, r, fault, func(w http.ResponseWriter) { s.serve(w, r, now, host, runtimeID, path) })
 		return
