@@ -42,6 +42,38 @@ func (c *Client) StoreSettings(ctx context.Context, s api.Settings) error {
 	})
 }
 
+// UpdateSettings changes some settings and keeps the rest: it reads the
+// stored settings (getSettings), lets change edit them, and stores the result
+// (storeSettings). It is the way to change one setting:
+//
+//	err := c.UpdateSettings(ctx, func(s *api.Settings) { s.MaxIterations = new(50) })
+//
+// Secret values cannot be read back, so change sees them empty; an empty
+// llm_api_key or search_api_key keeps the stored key (set one in change to
+// replace it). The server does not keep a sandbox_api_key that is not sent:
+// set SandboxAPIKey in change if you use one. With no stored settings yet,
+// change starts from empty settings. A change that returns without touching
+// anything still stores the settings as read.
+func (c *Client) UpdateSettings(ctx context.Context, change func(*api.Settings)) error {
+	const op = "UpdateSettings"
+	if change == nil {
+		return inputError(op, "change is nil")
+	}
+	var s api.Settings
+	current, err := c.GetSettings(ctx)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("openhands: %s: reading the current settings: %w", op, err)
+	default:
+		if s, err = settingsToStore(*current); err != nil {
+			return fmt.Errorf("openhands: %s: %w", op, err)
+		}
+	}
+	change(&s)
+	return c.StoreSettings(ctx, s)
+}
+
 // LLMSettings are the LLM fields of the user's settings. String and
 // LogValue never show the API key.
 type LLMSettings struct {

@@ -206,3 +206,57 @@ func storedToSettings(t *testing.T) api.Settings {
 	}
 	return s
 }
+
+func TestUpdateSettingsChangesOneAndKeepsTheRest(t *testing.T) {
+	masked := strings.Replace(storedSettings, `"llm_api_key": null`, `"llm_api_key": "**********"`, 1)
+	s := settingsServer(t, 200, masked)
+	err := s.c.UpdateSettings(context.Background(), func(st *api.Settings) {
+		if st.LlmAPIKey != "" || st.SearchAPIKey != "" || st.SandboxAPIKey != "" {
+			t.Errorf("change saw secret values: %q %q %q", st.LlmAPIKey, st.SearchAPIKey, st.SandboxAPIKey)
+		}
+		st.MaxIterations = new(7)
+	})
+	if err != nil {
+		t.Fatalf("UpdateSettings: %v", err)
+	}
+	got := storedBody(t, s)
+	want := map[string]any{
+		"max_iterations": 7.0, "llm_model": "openai/gpt-4o", "llm_base_url": "https://llm.example.com",
+		"agent": "CodeActAgent", "confirmation_mode": false, "enable_default_condenser": false,
+		"condenser_max_size": 120.0, "remote_runtime_resource_factor": 2.0, "language": "en",
+	}
+	for k, v := range want {
+		if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	// Keys the server keeps when omitted are omitted, never sent masked or blank.
+	for _, k := range []string{"llm_api_key", "search_api_key", "llm_api_key_set", "secrets_store"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("%s sent: %v", k, got[k])
+		}
+	}
+}
+
+func TestUpdateSettingsFailures(t *testing.T) {
+	s := settingsServer(t, 404, `{"error":"Settings not found"}`)
+	if err := s.c.UpdateSettings(context.Background(), func(st *api.Settings) { st.Language = "de" }); err != nil {
+		t.Fatalf("UpdateSettings with nothing stored: %v", err)
+	}
+	if got := storedBody(t, s); got["language"] != "de" {
+		t.Errorf("stored %v", got)
+	}
+	broken := settingsServer(t, 500, `{"error":"boom"}`)
+	err := broken.c.UpdateSettings(context.Background(), func(*api.Settings) { t.Error("change called after a failed read") })
+	if !errors.Is(err, ErrServer) {
+		t.Errorf("a failed read: %v", err)
+	}
+	if err := broken.c.UpdateSettings(context.Background(), nil); !errors.Is(err, ErrValidation) || !strings.Contains(err.Error(), "UpdateSettings") {
+		t.Errorf("nil change: %v", err)
+	}
+	for _, r := range broken.requests() {
+		if r.Method == http.MethodPost {
+			t.Errorf("stored after a failure: %s", r.Path)
+		}
+	}
+}

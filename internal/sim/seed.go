@@ -45,9 +45,10 @@ func (s *Server) seed(now time.Time) {
 	s.startRun(failed, failed.createdAt)
 	s.scheduleStart(failed, "Summarize the open issues of acme/frontend", nil)
 	failed.pending = failed.pending[:5] // the session intro, up to the recall
-	s.advance(failed, failed.run.readyAt)
-	failed.append(errorObservation(failed.run.readyAt, "There was an error authenticating with the LLM provider. Please check your API key", "STATUS$ERROR_LLM_AUTHENTICATION"), failed.run.readyAt)
-	failed.append(agentStateChanged(failed.run.readyAt, "error", "STATUS$ERROR_LLM_AUTHENTICATION"), failed.run.readyAt)
+	ready := failed.run.readyAt         // advance ends the run at once when WithTiming(0, 0)
+	s.advance(failed, ready)
+	failed.append(errorObservation(ready, "There was an error authenticating with the LLM provider. Please check your API key", "STATUS$ERROR_LLM_AUTHENTICATION"), ready)
+	failed.append(agentStateChanged(ready, "error", "STATUS$ERROR_LLM_AUTHENTICATION"), ready)
 	s.endRun(failed, api.ConversationStatusError)
 	failed.stateRuntime = api.RuntimeStatusErrorLLMAuthentication
 
