@@ -128,8 +128,8 @@ func (s *Session) NewClient(opts ...wrapper.Option) (*wrapper.Client, error) {
 
 // WaitOptions are the options a scenario passes to wrapper.Client.Wait:
 // a poll interval shrunk to nothing in replay, and a bound on the wait.
-func (s *Session) WaitOptions() []wrapper.WaitOption {
-	return []wrapper.WaitOption{wrapper.WithPollInterval(s.pollEvery), wrapper.WithWaitTimeout(s.waitFor)}
+func (s *Session) WaitOptions() []wrapper.Option {
+	return []wrapper.Option{wrapper.WithPollInterval(s.pollEvery), wrapper.WithWaitTimeout(s.waitFor)}
 }
 
 // Cleanup registers fn to undo something the scenario did (delete the

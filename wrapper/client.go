@@ -143,14 +143,14 @@ func (c *Client) httpClient() *http.Client {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	out.Transport = &retryTransport{
+	out.Transport = callTransport{def: &c.cfg.callConfig, next: &retryTransport{
 		next:    &logTransport{next: guardInflation(base, c.cfg.limits.MaxInflation), log: c.log},
 		policy:  c.cfg.retry,
 		timeout: c.cfg.timeout,
 		whole:   c.cfg.requestTimeout,
 		log:     c.log,
 		sleep:   sleepCtx,
-	}
+	}}
 	out.CheckRedirect = withRedirectPolicy(out.CheckRedirect)
 	return &out
 }
@@ -164,6 +164,13 @@ func (c *Client) hostClient(server, apiKey, sessionKey string) (*api.Client, err
 		api.WithRequestEditorFn(func(ctx context.Context, req *http.Request) error {
 			if sent, ok := ctx.Value(sentMethodKey{}).(*string); ok {
 				*sent = req.Method
+			}
+			cc := c.callSettings(ctx)
+			if cc.err != nil {
+				return cc.err
+			}
+			for name, values := range cc.header {
+				req.Header[name] = append([]string(nil), values...)
 			}
 			if apiKey != "" {
 				req.Header.Set("Authorization", "Bearer "+apiKey)

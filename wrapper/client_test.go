@@ -127,7 +127,7 @@ func TestClientAccessors(t *testing.T) {
 	if h.Get("User-Agent") != "my-tool/1.0" || h.Get("Authorization") != "Bearer "+stubAPIKey {
 		t.Errorf("API() requests lack the client's headers: %v", h)
 	}
-	if _, ok := s.c.HTTPClient().Transport.(*retryTransport); !ok {
+	if ct, ok := s.c.HTTPClient().Transport.(callTransport); !ok || ct.next.(*retryTransport) == nil {
 		t.Errorf("HTTPClient() transport is %T, want the retry transport", s.c.HTTPClient().Transport)
 	}
 	if got, want := s.c.ConversationLink("a b"), s.srv.URL+"/conversations/a%20b"; got != want {

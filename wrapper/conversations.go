@@ -14,7 +14,8 @@ import (
 // CreateConversation creates a conversation and starts its agent (spec:
 // createConversation, POST /api/conversations). Only the fields set in req
 // are sent; the server rejects unknown fields.
-func (c *Client) CreateConversation(ctx context.Context, req api.CreateConversationRequest) (*api.ConversationResponse, error) {
+func (c *Client) CreateConversation(ctx context.Context, req api.CreateConversationRequest, opts ...Option) (*api.ConversationResponse, error) {
+	ctx = c.withCall(ctx, "CreateConversation", opts)
 	const op = "createConversation"
 	var out api.ConversationResponse
 	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
@@ -28,9 +29,10 @@ func (c *Client) CreateConversation(ctx context.Context, req api.CreateConversat
 // GetConversation returns a conversation (spec: getConversation, GET
 // /api/conversations/{id}). The server answers 200 with null for a missing
 // conversation; that is an error matching ErrNotFound here.
-func (c *Client) GetConversation(ctx context.Context, id string) (*api.ConversationInfo, error) {
+func (c *Client) GetConversation(ctx context.Context, id string, opts ...Option) (*api.ConversationInfo, error) {
+	ctx = c.withCall(ctx, "GetConversation", opts)
 	const op = "getConversation"
-	if err := ValidateConversationID(id); err != nil {
+	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
 	var out *api.ConversationInfo
@@ -50,9 +52,10 @@ func (c *Client) GetConversation(ctx context.Context, id string) (*api.Conversat
 // The server's false, for a conversation it does not have, is ErrNotFound;
 // when the transport had to send the DELETE again (a gateway error, a
 // timeout), false means an earlier try deleted it, and that is success.
-func (c *Client) DeleteConversation(ctx context.Context, id string) error {
+func (c *Client) DeleteConversation(ctx context.Context, id string, opts ...Option) error {
+	ctx = c.withCall(ctx, "DeleteConversation", opts)
 	const op = "deleteConversation"
-	if err := ValidateConversationID(id); err != nil {
+	if err := validID(ctx, id); err != nil {
 		return err
 	}
 	ctx, tries := countTries(ctx)
@@ -74,13 +77,14 @@ func (c *Client) DeleteConversation(ctx context.Context, id string) error {
 
 // RenameConversation sets a conversation's title, 1 to 200 characters
 // (spec: updateConversation, PATCH /api/conversations/{id}).
-func (c *Client) RenameConversation(ctx context.Context, id, title string) error {
+func (c *Client) RenameConversation(ctx context.Context, id, title string, opts ...Option) error {
+	ctx = c.withCall(ctx, "RenameConversation", opts)
 	const op = "updateConversation"
-	if err := ValidateConversationID(id); err != nil {
+	if err := validID(ctx, id); err != nil {
 		return err
 	}
 	if n := utf8.RuneCountInString(title); n < 1 || n > 200 {
-		return inputError(op, "title must be 1 to 200 characters, got %d", n)
+		return inputError(sdkMethod(ctx, op), "title must be 1 to 200 characters, got %d", n)
 	}
 	var ok bool
 	return c.call(ctx, op, &ok, func(ctx context.Context) (*http.Response, error) {
@@ -92,7 +96,7 @@ func (c *Client) RenameConversation(ctx context.Context, id, title string) error
 // startConversation). providers, if any, are sent as providers_set.
 func (c *Client) StartConversation(ctx context.Context, id string, providers ...api.ProviderType) (*api.ConversationResponse, error) {
 	const op = "startConversation"
-	if err := ValidateConversationID(id); err != nil {
+	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
 	var out api.ConversationResponse
@@ -105,9 +109,10 @@ func (c *Client) StartConversation(ctx context.Context, id string, providers ...
 }
 
 // StopConversation stops a conversation's agent loop (spec: stopConversation).
-func (c *Client) StopConversation(ctx context.Context, id string) (*api.ConversationResponse, error) {
+func (c *Client) StopConversation(ctx context.Context, id string, opts ...Option) (*api.ConversationResponse, error) {
+	ctx = c.withCall(ctx, "StopConversation", opts)
 	const op = "stopConversation"
-	if err := ValidateConversationID(id); err != nil {
+	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
 	var out api.ConversationResponse
@@ -127,7 +132,8 @@ func (c *Client) StopConversation(ctx context.Context, id string) (*api.Conversa
 // have: the message then goes as the message event the route would have
 // added (spec: addEvent), which those servers take. The 404 proves the first
 // request did nothing, so the message is never sent twice.
-func (c *Client) SendMessage(ctx context.Context, id, message string) error {
+func (c *Client) SendMessage(ctx context.Context, id, message string, opts ...Option) error {
+	ctx = c.withCall(ctx, "SendMessage", opts)
 	const op = "sendMessage"
 	var out api.SuccessResponse
 	host, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
@@ -155,7 +161,8 @@ func routeMissing(err error) bool {
 
 // ListOptions filters and bounds a conversation listing.
 type ListOptions struct {
-	// PageSize is the page size asked of the server (default 100).
+	// PageSize is the page size asked of the server (default 100, or Max
+	// when Max is smaller).
 	PageSize int
 	// Repository keeps conversations on this repository (owner/name).
 	Repository string
@@ -176,14 +183,19 @@ type ListOptions struct {
 // V0/V1 paging can repeat one), and stops with an error matching
 // ErrNoProgress if the server hands back a page id it already gave or 32
 // pages in a row bring no conversation to yield.
-func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[api.ConversationInfo, error] {
+func (c *Client) Conversations(ctx context.Context, opts ListOptions, callOpts ...Option) iter.Seq2[api.ConversationInfo, error] {
+	ctx = c.withCall(ctx, "Conversations", callOpts)
 	const op = "listConversations"
 	return func(yield func(api.ConversationInfo, error) bool) {
 		if opts.PageSize < 0 || opts.Max < 0 {
-			yield(api.ConversationInfo{}, inputError(op, "page size and max must not be negative"))
+			yield(api.ConversationInfo{}, inputError(sdkMethod(ctx, op), "page size and max must not be negative"))
 			return
 		}
-		params := api.ListConversationsParams{Limit: ptr(cmp.Or(opts.PageSize, 100))}
+		pageSize := cmp.Or(opts.PageSize, 100)
+		if opts.PageSize == 0 && opts.Max > 0 {
+			pageSize = min(opts.Max, 100) // no more than Max is wanted
+		}
+		params := api.ListConversationsParams{Limit: ptr(pageSize)}
 		if opts.Repository != "" {
 			params.SelectedRepository = &opts.Repository
 		}
@@ -241,7 +253,8 @@ func (c *Client) Conversations(ctx context.Context, opts ListOptions) iter.Seq2[
 }
 
 // ListConversations collects Conversations into a slice.
-func (c *Client) ListConversations(ctx context.Context, opts ListOptions) ([]api.ConversationInfo, error) {
+func (c *Client) ListConversations(ctx context.Context, opts ListOptions, callOpts ...Option) ([]api.ConversationInfo, error) {
+	ctx = c.withCall(ctx, "ListConversations", callOpts)
 	var out []api.ConversationInfo
 	for conv, err := range c.Conversations(ctx, opts) {
 		if err != nil {

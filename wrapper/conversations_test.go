@@ -303,3 +303,27 @@ func TestSendMessageToAMissingConversation(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// Max bounds the page asked for: no more is fetched than is wanted.
+func TestListPageSizeFollowsMax(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		stubJSON(w, 200, api.ConversationInfoResultSet{Results: []api.ConversationInfo{}})
+	})
+	for _, tc := range []struct {
+		opts ListOptions
+		want string
+	}{
+		{ListOptions{Max: 5}, "limit=5"},
+		{ListOptions{Max: 500}, "limit=100"},
+		{ListOptions{}, "limit=100"},
+		{ListOptions{Max: 5, PageSize: 50}, "limit=50"},
+	} {
+		if _, err := s.c.ListConversations(context.Background(), tc.opts); err != nil {
+			t.Fatal(err)
+		}
+		reqs := s.requests()
+		if q := reqs[len(reqs)-1].Query; q != tc.want {
+			t.Errorf("%+v asked %q, want %q", tc.opts, q, tc.want)
+		}
+	}
+}

@@ -28,8 +28,8 @@
 //		wrapper.WithStatusCallback(func(ci api.ConversationInfo) { log.Println(ci.Status) }))
 //
 // Wait ends on STOPPED, ARCHIVED or ERROR, rides out transient failures
-// (5xx, maintenance pages, 429, network errors) and gives up after
-// WithWaitTimeout (default 30 minutes) with an error matching
+// (5xx, maintenance pages, 429, network errors) and gives up when the
+// context ends, or after WithWaitTimeout if given, with an error matching
 // context.DeadlineExceeded.
 //
 // # List conversations

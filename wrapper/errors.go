@@ -63,6 +63,9 @@ type APIError struct {
 	Body []byte
 	// RetryAfter is the wait the server asked for on 429 or 503 (0 if none).
 	RetryAfter time.Duration
+	// Header is the answer's headers (a request id, X-RateLimit-*), nil for
+	// input the SDK refused before sending.
+	Header http.Header
 
 	kinds []error
 	cause error // the read error behind a cut body, for errors.Is(err, io.ErrUnexpectedEOF)

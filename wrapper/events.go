@@ -28,13 +28,14 @@ type EventsQuery struct {
 
 // GetEvents returns one page of a conversation's events (spec: getEvents).
 // It refuses a limit outside 0..100, which the server answers with 400.
-func (c *Client) GetEvents(ctx context.Context, id string, q EventsQuery) (*api.EventPage, error) {
+func (c *Client) GetEvents(ctx context.Context, id string, q EventsQuery, opts ...Option) (*api.EventPage, error) {
+	ctx = c.withCall(ctx, "GetEvents", opts)
 	const op = "getEvents"
 	if q.Limit != nil && (*q.Limit < 0 || *q.Limit > MaxEventsPage) {
-		return nil, inputError(op, "limit must be 0 to %d, got %d", MaxEventsPage, *q.Limit)
+		return nil, inputError(sdkMethod(ctx, op), "limit must be 0 to %d, got %d", MaxEventsPage, *q.Limit)
 	}
 	if q.StartID < 0 {
-		return nil, inputError(op, "start id must not be negative, got %d", q.StartID)
+		return nil, inputError(sdkMethod(ctx, op), "start id must not be negative, got %d", q.StartID)
 	}
 	params := api.GetEventsParams{EndID: q.EndID, Limit: q.Limit}
 	if q.StartID != 0 {
@@ -65,12 +66,14 @@ type EventRange struct {
 // Events iterates over a conversation's events from r.StartID up to r.EndID
 // (or the latest), oldest first, a page at a time (spec: getEvents). A page
 // whose ids do not advance ends it with an error matching ErrNoProgress.
-func (c *Client) Events(ctx context.Context, id string, r EventRange) iter.Seq2[api.Event, error] {
+func (c *Client) Events(ctx context.Context, id string, r EventRange, opts ...Option) iter.Seq2[api.Event, error] {
+	ctx = c.withCall(ctx, "Events", opts)
 	return c.iterateEvents(ctx, id, r, false)
 }
 
 // EventsReverse iterates over the same events newest first.
-func (c *Client) EventsReverse(ctx context.Context, id string, r EventRange) iter.Seq2[api.Event, error] {
+func (c *Client) EventsReverse(ctx context.Context, id string, r EventRange, opts ...Option) iter.Seq2[api.Event, error] {
+	ctx = c.withCall(ctx, "EventsReverse", opts)
 	return c.iterateEvents(ctx, id, r, true)
 }
 
@@ -78,7 +81,7 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 	return func(yield func(api.Event, error) bool) {
 		size := cmp.Or(r.PageSize, MaxEventsPage)
 		if size < 1 || size > MaxEventsPage {
-			yield(api.Event{}, inputError("getEvents", "page size must be 1 to %d, got %d", MaxEventsPage, r.PageSize))
+			yield(api.Event{}, inputError(sdkMethod(ctx, "getEvents"), "page size must be 1 to %d, got %d", MaxEventsPage, r.PageSize))
 			return
 		}
 		q := EventsQuery{StartID: r.StartID, EndID: r.EndID, Reverse: reverse, Limit: &size}
@@ -131,7 +134,8 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 
 // LastEventID returns the id of a conversation's newest event with one
 // request (reverse, limit 1); ok is false when it has none.
-func (c *Client) LastEventID(ctx context.Context, id string) (last int, ok bool, err error) {
+func (c *Client) LastEventID(ctx context.Context, id string, opts ...Option) (last int, ok bool, err error) {
+	ctx = c.withCall(ctx, "LastEventID", opts)
 	page, err := c.GetEvents(ctx, id, EventsQuery{Reverse: true, Limit: ptr(1)})
 	if err != nil {
 		return 0, false, err
@@ -144,7 +148,8 @@ func (c *Client) LastEventID(ctx context.Context, id string) (last int, ok bool,
 
 // EventCount is the number of events, from the newest id (ids count from
 // 0), with one request. Hidden events count: the ids are contiguous.
-func (c *Client) EventCount(ctx context.Context, id string) (int, error) {
+func (c *Client) EventCount(ctx context.Context, id string, opts ...Option) (int, error) {
+	ctx = c.withCall(ctx, "EventCount", opts)
 	last, ok, err := c.LastEventID(ctx, id)
 	if err != nil || !ok {
 		return 0, err

@@ -31,14 +31,15 @@ type rawEventPage struct {
 //
 // Unlike a trajectory, the export includes hidden events and every key of
 // each event.
-func (c *Client) ExportEvents(ctx context.Context, id string, w io.Writer, r EventRange) (int, error) {
+func (c *Client) ExportEvents(ctx context.Context, id string, w io.Writer, r EventRange, opts ...Option) (int, error) {
+	ctx = c.withCall(ctx, "ExportEvents", opts)
 	const op = "getEvents"
 	size := cmp.Or(r.PageSize, MaxEventsPage)
 	switch {
 	case size < 1 || size > MaxEventsPage:
-		return 0, inputError(op, "page size must be 1 to %d, got %d", MaxEventsPage, r.PageSize)
+		return 0, inputError(sdkMethod(ctx, op), "page size must be 1 to %d, got %d", MaxEventsPage, r.PageSize)
 	case r.StartID < 0:
-		return 0, inputError(op, "start id must not be negative, got %d", r.StartID)
+		return 0, inputError(sdkMethod(ctx, op), "start id must not be negative, got %d", r.StartID)
 	}
 	params := api.GetEventsParams{EndID: r.EndID, Limit: &size}
 	start := r.StartID
@@ -99,8 +100,9 @@ func DefaultEventsPath(id string) string { return "events_" + id + ".jsonl" }
 // ExportEventsFile is ExportEvents of every event into the file at path
 // (DefaultEventsPath when empty), written through a temporary file that
 // replaces path only when the export is complete (see WriteFileAtomic).
-func (c *Client) ExportEventsFile(ctx context.Context, id, path string) (int, error) {
-	if err := ValidateConversationID(id); err != nil {
+func (c *Client) ExportEventsFile(ctx context.Context, id, path string, opts ...Option) (int, error) {
+	ctx = c.withCall(ctx, "ExportEventsFile", opts)
+	if err := validID(ctx, id); err != nil {
 		return 0, err
 	}
 	if path == "" {

@@ -17,7 +17,8 @@ import (
 
 // ListFiles lists a directory of the conversation's workspace, its root
 // when path is "" (spec: listFiles). Directories end with "/".
-func (c *Client) ListFiles(ctx context.Context, id, path string) ([]string, error) {
+func (c *Client) ListFiles(ctx context.Context, id, path string, opts ...Option) ([]string, error) {
+	ctx = c.withCall(ctx, "ListFiles", opts)
 	var p api.ListFilesParams
 	if path != "" {
 		p.Path = &path
@@ -30,10 +31,11 @@ func (c *Client) ListFiles(ctx context.Context, id, path string) ([]string, erro
 // SelectFile returns the text of a file in the conversation's workspace,
 // path relative to it (spec: selectFile). A binary file is an *APIError
 // with status 415.
-func (c *Client) SelectFile(ctx context.Context, id, path string) (string, error) {
+func (c *Client) SelectFile(ctx context.Context, id, path string, opts ...Option) (string, error) {
+	ctx = c.withCall(ctx, "SelectFile", opts)
 	const op = "selectFile"
 	if strings.TrimSpace(path) == "" {
-		return "", inputError(op, "a file path is required")
+		return "", inputError(sdkMethod(ctx, op), "a file path is required")
 	}
 	out, err := fetchConversation[api.FileContent](ctx, c, op, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.SelectFile(ctx, id, &api.SelectFileParams{File: path})
@@ -43,7 +45,8 @@ func (c *Client) SelectFile(ctx context.Context, id, path string) (string, error
 
 // GitChanges lists the uncommitted changes in the conversation's workspace
 // (spec: getGitChanges).
-func (c *Client) GitChanges(ctx context.Context, id string) ([]api.GitChange, error) {
+func (c *Client) GitChanges(ctx context.Context, id string, opts ...Option) ([]api.GitChange, error) {
+	ctx = c.withCall(ctx, "GitChanges", opts)
 	return fetchConversation[[]api.GitChange](ctx, c, "getGitChanges", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetGitChanges(ctx, id)
 	})
@@ -51,10 +54,11 @@ func (c *Client) GitChanges(ctx context.Context, id string) ([]api.GitChange, er
 
 // GitDiff returns the original and modified text of one changed file
 // (spec: getGitDiff).
-func (c *Client) GitDiff(ctx context.Context, id, path string) (*api.GitDiff, error) {
+func (c *Client) GitDiff(ctx context.Context, id, path string, opts ...Option) (*api.GitDiff, error) {
+	ctx = c.withCall(ctx, "GitDiff", opts)
 	const op = "getGitDiff"
 	if strings.TrimSpace(path) == "" {
-		return nil, inputError(op, "a file path is required")
+		return nil, inputError(sdkMethod(ctx, op), "a file path is required")
 	}
 	out, err := fetchConversation[api.GitDiff](ctx, c, op, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetGitDiff(ctx, id, &api.GetGitDiffParams{Path: path})
@@ -69,7 +73,8 @@ func (c *Client) GitDiff(ctx context.Context, id, path string) (*api.GitDiff, er
 // and returns the number of bytes written (spec: zipWorkspace). Memory use
 // does not grow with the workspace. If the copy fails midway, w holds a
 // partial file: write to a temporary file and rename it on success.
-func (c *Client) ZipWorkspace(ctx context.Context, id string, w io.Writer) (int64, error) {
+func (c *Client) ZipWorkspace(ctx context.Context, id string, w io.Writer, opts ...Option) (int64, error) {
+	ctx = c.withCall(ctx, "ZipWorkspace", opts)
 	const op = "zipWorkspace"
 	resp, host, err := c.onConversation(ctx, op, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.ZipWorkspace(ctx, id)
@@ -115,11 +120,11 @@ func FileFromBytes(name string, data []byte) UploadFile {
 func (c *Client) UploadFiles(ctx context.Context, id string, files ...UploadFile) (*api.UploadFilesResult, error) {
 	const op = "uploadFiles"
 	if len(files) == 0 {
-		return nil, inputError(op, "no files to upload")
+		return nil, inputError(sdkMethod(ctx, op), "no files to upload")
 	}
 	for _, f := range files {
 		if strings.TrimSpace(f.Name) == "" || f.Open == nil {
-			return nil, inputError(op, "every file needs a name and content")
+			return nil, inputError(sdkMethod(ctx, op), "every file needs a name and content")
 		}
 	}
 	boundary := multipart.NewWriter(io.Discard).Boundary()

@@ -26,15 +26,16 @@ var repoNameRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 // token set by WithGitHub or GITHUB_TOKEN. It uses the client's transport:
 // per-try timeout, logging without credentials, and a retry only if the
 // connection could not be made, so a comment is never posted twice.
-func (c *Client) PostGitHubComment(ctx context.Context, repo string, issue int, body string) error {
+func (c *Client) PostGitHubComment(ctx context.Context, repo string, issue int, body string, opts ...Option) error {
+	ctx = c.withCall(ctx, "PostGitHubComment", opts)
 	const op = "githubComment"
 	switch {
 	case !repoNameRE.MatchString(repo) || strings.Contains(repo, ".."):
-		return inputError(op, "repository must be owner/name, got %q", repo)
+		return inputError(sdkMethod(ctx, op), "repository must be owner/name, got %q", repo)
 	case issue <= 0:
-		return inputError(op, "issue number must be positive, got %d", issue)
+		return inputError(sdkMethod(ctx, op), "issue number must be positive, got %d", issue)
 	case body == "":
-		return inputError(op, "the comment is empty")
+		return inputError(sdkMethod(ctx, op), "the comment is empty")
 	case c.cfg.githubToken == "":
 		return ErrMissingGitHubToken
 	}

@@ -69,7 +69,7 @@ type conversationCall func(ctx context.Context, host *api.Client) (*http.Respons
 // it (see fallbackWorthy), so a message is never delivered twice. It returns
 // a 2xx answer with its body unread, and the host that gave it.
 func (c *Client) onConversation(ctx context.Context, op, id string, call conversationCall) (*http.Response, string, error) {
-	if err := ValidateConversationID(id); err != nil {
+	if err := validID(ctx, id); err != nil {
 		return nil, "", err
 	}
 	if c.cfg.hostPolicy == HostRuntime {

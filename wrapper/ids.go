@@ -14,7 +14,7 @@ const maxConversationIDLen = 100
 // collection, not a conversation, once the URL is resolved). The error
 // matches ErrValidation.
 func ValidateConversationID(id string) error {
-	const op = "validateConversationID"
+	const op = "ValidateConversationID"
 	switch {
 	case id == "":
 		return inputError(op, "conversation id is empty")

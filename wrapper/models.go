@@ -19,34 +19,24 @@ const DefaultScanWindow = 500
 // whole LLM response), so a scan starts small and reads full pages after.
 const firstScanPage = 20
 
-// ScanOption configures an event scan.
-type ScanOption func(*scanConfig)
-
 type scanConfig struct {
 	window int
 }
 
 // WithScanWindow sets how many events a scan reads at most; 0 reads the
 // whole conversation. A negative window is refused with ErrValidation.
-func WithScanWindow(n int) ScanOption {
-	return func(c *scanConfig) { c.window = n }
-}
-
-func scanSettings(opts []ScanOption) scanConfig {
-	cfg := scanConfig{window: DefaultScanWindow}
-	for _, opt := range opts {
-		opt(&cfg)
-	}
-	return cfg
+func WithScanWindow(n int) Option {
+	return func(c *config) error { c.scan.window = n; return nil }
 }
 
 // RecentModel returns the LLM model named by the newest event that names
 // one (see ModelFromEvent), reading newest first through the last window
 // events (spec: getEvents, reverse). It returns "" and no error when none
 // does.
-func (c *Client) RecentModel(ctx context.Context, id string, opts ...ScanOption) (string, error) {
+func (c *Client) RecentModel(ctx context.Context, id string, opts ...Option) (string, error) {
+	ctx = c.withCall(ctx, "RecentModel", opts)
 	var model string
-	err := c.scanEvents(ctx, id, EventRange{}, true, scanSettings(opts), func(ev api.Event) bool {
+	err := c.scanEvents(ctx, id, EventRange{}, true, c.callSettings(ctx).scan, func(ev api.Event) bool {
 		model = ModelFromEvent(ev)
 		return model != ""
 	})
@@ -56,8 +46,9 @@ func (c *Client) RecentModel(ctx context.Context, id string, opts ...ScanOption)
 // EarlyModel returns the LLM model named by the oldest event that names one,
 // reading oldest first through the first window events (spec: getEvents).
 // It returns "" and no error when none does.
-func (c *Client) EarlyModel(ctx context.Context, id string, opts ...ScanOption) (string, error) {
-	return c.earlyModel(ctx, id, EventRange{}, scanSettings(opts))
+func (c *Client) EarlyModel(ctx context.Context, id string, opts ...Option) (string, error) {
+	ctx = c.withCall(ctx, "EarlyModel", opts)
+	return c.earlyModel(ctx, id, EventRange{}, c.callSettings(ctx).scan)
 }
 
 func (c *Client) earlyModel(ctx context.Context, id string, r EventRange, cfg scanConfig) (string, error) {
@@ -78,9 +69,10 @@ func (c *Client) earlyModel(ctx context.Context, id string, r EventRange, cfg sc
 // args.content is not blank. Unlike the seed client, other user actions
 // ("Agent state changed to paused", "Running command: ls", a recall) are not
 // taken for the first message.
-func (c *Client) FirstUserMessage(ctx context.Context, id string, opts ...ScanOption) (string, error) {
+func (c *Client) FirstUserMessage(ctx context.Context, id string, opts ...Option) (string, error) {
+	ctx = c.withCall(ctx, "FirstUserMessage", opts)
 	var text string
-	err := c.scanEvents(ctx, id, EventRange{}, false, scanSettings(opts), func(ev api.Event) bool {
+	err := c.scanEvents(ctx, id, EventRange{}, false, c.callSettings(ctx).scan, func(ev api.Event) bool {
 		text = userMessageText(ev)
 		return text != ""
 	})
@@ -150,7 +142,7 @@ func argString(args map[string]any, key string) string {
 // by the window, so no more events are fetched than the window allows.
 func (c *Client) scanEvents(ctx context.Context, id string, r EventRange, newestFirst bool, cfg scanConfig, found func(api.Event) bool) error {
 	if cfg.window < 0 {
-		return inputError("getEvents", "scan window must not be negative, got %d", cfg.window)
+		return inputError(sdkMethod(ctx, "getEvents"), "scan window must not be negative, got %d", cfg.window)
 	}
 	seen := 0
 	// remaining is how many more events the window allows (-1: no bound).

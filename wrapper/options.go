@@ -10,8 +10,13 @@ import (
 	"time"
 )
 
-// Option configures a Client. Options are applied in order; the first one
-// that fails stops New with its error.
+// Option configures a Client (given to New) or one call (given to a
+// method): the same type for both. Options are applied in order; the first
+// one that fails stops New with its error, or fails the call with
+// ErrValidation before anything is sent. Per call, only the options that
+// shape a call apply: WithHeader, WithTimeout, WithRetry, WithResponseInto,
+// and the options of Wait, DownloadTrajectory and the event scans; another
+// (WithBaseURL, WithAPIKey, ...) fails the call.
 type Option func(*config) error
 
 // HostPolicy says which host serves conversation-scoped calls.
@@ -51,28 +56,30 @@ type config struct {
 	sessionAPIKey string
 	httpClient    *http.Client
 	transport     http.RoundTripper
-	timeout       time.Duration
-	retry         RetryPolicy
 	logger        *slog.Logger
 	userAgent     string
 	hostPolicy    HostPolicy
 	githubAPI     string
 	githubToken   string
 
-	limits         AnswerLimits
-	requestTimeout time.Duration
+	limits AnswerLimits
+	callConfig
 }
 
 func defaultConfig() config {
 	return config{
 		baseURL:   DefaultBaseURL,
-		timeout:   DefaultTimeout,
-		retry:     DefaultRetryPolicy(),
 		userAgent: "openhands-v0-go/" + Version,
 		githubAPI: "https://api.github.com",
 
-		limits:         defaultLimits(),
-		requestTimeout: DefaultRequestTimeout,
+		limits: defaultLimits(),
+		callConfig: callConfig{
+			timeout:        DefaultTimeout,
+			requestTimeout: DefaultRequestTimeout,
+			retry:          DefaultRetryPolicy(),
+			wait:           waitConfig{interval: DefaultPollInterval, clock: realClock{}},
+			scan:           scanConfig{window: DefaultScanWindow},
+		},
 	}
 }
 

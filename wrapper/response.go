@@ -69,6 +69,7 @@ func describe(op, host string, status int, h http.Header, body []byte) *APIError
 		ContentType: mt,
 		Body:        excerpt(body),
 		RetryAfter:  retryAfter(h, defaultNow()),
+		Header:      h.Clone(),
 		kinds:       kindsFor(status, html),
 	}
 	switch {

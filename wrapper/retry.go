@@ -91,6 +91,9 @@ func notSent(err error) bool {
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if cc, ok := ctx.Value(callKey{}).(*callConfig); ok {
+		t = &retryTransport{next: t.next, policy: cc.retry, timeout: cc.timeout, log: t.log, sleep: t.sleep}
+	}
 	attempts := max(t.policy.MaxAttempts, 1)
 	tries, _ := ctx.Value(triesKey{}).(*int)
 	for attempt := 1; ; attempt++ {

@@ -12,7 +12,8 @@ import (
 
 // GetRuntimeConfig returns the conversation's runtime and session ids (spec:
 // getRuntimeConfig).
-func (c *Client) GetRuntimeConfig(ctx context.Context, id string) (*api.RuntimeConfig, error) {
+func (c *Client) GetRuntimeConfig(ctx context.Context, id string, opts ...Option) (*api.RuntimeConfig, error) {
+	ctx = c.withCall(ctx, "GetRuntimeConfig", opts)
 	out, err := fetchConversation[api.RuntimeConfig](ctx, c, "getRuntimeConfig", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetRuntimeConfig(ctx, id)
 	})
@@ -24,7 +25,8 @@ func (c *Client) GetRuntimeConfig(ctx context.Context, id string) (*api.RuntimeC
 
 // GetVSCodeURL returns the address of the conversation's VS Code, or "" if
 // the runtime has none (spec: getVSCodeURL).
-func (c *Client) GetVSCodeURL(ctx context.Context, id string) (string, error) {
+func (c *Client) GetVSCodeURL(ctx context.Context, id string, opts ...Option) (string, error) {
+	ctx = c.withCall(ctx, "GetVSCodeURL", opts)
 	out, err := fetchConversation[api.VSCodeURL](ctx, c, "getVSCodeURL", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetVSCodeURL(ctx, id)
 	})
@@ -33,7 +35,8 @@ func (c *Client) GetVSCodeURL(ctx context.Context, id string) (string, error) {
 
 // GetWebHosts returns the web servers the conversation's runtime exposes,
 // URL to port (spec: getWebHosts).
-func (c *Client) GetWebHosts(ctx context.Context, id string) (map[string]int, error) {
+func (c *Client) GetWebHosts(ctx context.Context, id string, opts ...Option) (map[string]int, error) {
+	ctx = c.withCall(ctx, "GetWebHosts", opts)
 	out, err := fetchConversation[api.WebHosts](ctx, c, "getWebHosts", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetWebHosts(ctx, id)
 	})
@@ -42,7 +45,8 @@ func (c *Client) GetWebHosts(ctx context.Context, id string) (map[string]int, er
 
 // GetMicroagents returns the microagents loaded in the conversation (spec:
 // getMicroagents).
-func (c *Client) GetMicroagents(ctx context.Context, id string) ([]api.ConversationMicroagent, error) {
+func (c *Client) GetMicroagents(ctx context.Context, id string, opts ...Option) ([]api.ConversationMicroagent, error) {
+	ctx = c.withCall(ctx, "GetMicroagents", opts)
 	out, err := fetchConversation[api.ConversationMicroagents](ctx, c, "getMicroagents", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetMicroagents(ctx, id)
 	})
@@ -51,10 +55,11 @@ func (c *Client) GetMicroagents(ctx context.Context, id string) ([]api.Conversat
 
 // GetRememberPrompt returns the prompt the server suggests for turning the
 // conversation up to eventID into a microagent (spec: getRememberPrompt).
-func (c *Client) GetRememberPrompt(ctx context.Context, id string, eventID int) (string, error) {
+func (c *Client) GetRememberPrompt(ctx context.Context, id string, eventID int, opts ...Option) (string, error) {
+	ctx = c.withCall(ctx, "GetRememberPrompt", opts)
 	const op = "getRememberPrompt"
 	if eventID < 0 {
-		return "", inputError(op, "event id must not be negative, got %d", eventID)
+		return "", inputError(sdkMethod(ctx, op), "event id must not be negative, got %d", eventID)
 	}
 	out, err := fetchConversation[api.RememberPrompt](ctx, c, op, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetRememberPrompt(ctx, id, &api.GetRememberPromptParams{EventID: eventID})
@@ -65,10 +70,11 @@ func (c *Client) GetRememberPrompt(ctx context.Context, id string, eventID int) 
 // AddEvent posts a raw event to a running conversation, in the server's
 // event shape, e.g. {"action": "change_agent_state", "args":
 // {"agent_state": "stopped"}} (spec: addEvent).
-func (c *Client) AddEvent(ctx context.Context, id string, event map[string]any) error {
+func (c *Client) AddEvent(ctx context.Context, id string, event map[string]any, opts ...Option) error {
+	ctx = c.withCall(ctx, "AddEvent", opts)
 	const op = "addEvent"
 	if _, ok := event["action"].(string); !ok {
-		return inputError(op, `the event needs an "action", e.g. "message" or "change_agent_state"`)
+		return inputError(sdkMethod(ctx, op), `the event needs an "action", e.g. "message" or "change_agent_state"`)
 	}
 	var out api.SuccessResponse
 	host, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {

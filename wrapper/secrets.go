@@ -11,17 +11,19 @@ import (
 
 // ListSecrets returns the names and descriptions of the user's custom
 // secrets, never their values (spec: listSecrets).
-func (c *Client) ListSecrets(ctx context.Context) ([]api.CustomSecretInfo, error) {
+func (c *Client) ListSecrets(ctx context.Context, opts ...Option) ([]api.CustomSecretInfo, error) {
+	ctx = c.withCall(ctx, "ListSecrets", opts)
 	out, err := fetch[api.CustomSecrets](ctx, c, "listSecrets", bare(c.raw.ListSecrets))
 	return out.CustomSecrets, err
 }
 
 // CreateSecret stores a custom secret (spec: createSecret). A name in use
 // is an error matching ErrValidation (the server's 400).
-func (c *Client) CreateSecret(ctx context.Context, s api.CreateSecretRequest) error {
+func (c *Client) CreateSecret(ctx context.Context, s api.CreateSecretRequest, opts ...Option) error {
+	ctx = c.withCall(ctx, "CreateSecret", opts)
 	const op = "createSecret"
 	if strings.TrimSpace(s.Name) == "" {
-		return inputError(op, "a secret name is required")
+		return inputError(sdkMethod(ctx, op), "a secret name is required")
 	}
 	return c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.CreateSecret(ctx, s) })
 }
@@ -30,10 +32,11 @@ func (c *Client) CreateSecret(ctx context.Context, s api.CreateSecretRequest) er
 // kept (spec: updateSecret). When the transport had to send the PUT again
 // and the repeat finds no secret called name, an earlier try renamed it: the
 // secret list decides.
-func (c *Client) UpdateSecret(ctx context.Context, name string, s api.UpdateSecretRequest) error {
+func (c *Client) UpdateSecret(ctx context.Context, name string, s api.UpdateSecretRequest, opts ...Option) error {
+	ctx = c.withCall(ctx, "UpdateSecret", opts)
 	const op = "updateSecret"
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(s.Name) == "" {
-		return inputError(op, "the secret's current and new names are required")
+		return inputError(sdkMethod(ctx, op), "the secret's current and new names are required")
 	}
 	tctx, tries := countTries(ctx)
 	err := c.message(tctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.UpdateSecret(ctx, name, s) })
@@ -55,10 +58,11 @@ func (c *Client) UpdateSecret(ctx context.Context, name string, s api.UpdateSecr
 // DeleteSecret deletes the secret called name (spec: deleteSecret). A 404
 // to a DELETE the transport had to send again means an earlier try deleted
 // it, and that is success.
-func (c *Client) DeleteSecret(ctx context.Context, name string) error {
+func (c *Client) DeleteSecret(ctx context.Context, name string, opts ...Option) error {
+	ctx = c.withCall(ctx, "DeleteSecret", opts)
 	const op = "deleteSecret"
 	if strings.TrimSpace(name) == "" {
-		return inputError(op, "a secret name is required")
+		return inputError(sdkMethod(ctx, op), "a secret name is required")
 	}
 	ctx, tries := countTries(ctx)
 	err := c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.DeleteSecret(ctx, name) })
@@ -70,12 +74,14 @@ func (c *Client) DeleteSecret(ctx context.Context, name string) error {
 
 // AddGitProviders stores git provider tokens and MCP settings (spec:
 // addGitProviders). A token the provider rejects is ErrUnauthorized.
-func (c *Client) AddGitProviders(ctx context.Context, p api.GitProvidersRequest) error {
+func (c *Client) AddGitProviders(ctx context.Context, p api.GitProvidersRequest, opts ...Option) error {
+	ctx = c.withCall(ctx, "AddGitProviders", opts)
 	return c.message(ctx, "addGitProviders", func(ctx context.Context) (*http.Response, error) { return c.raw.AddGitProviders(ctx, p) })
 }
 
 // UnsetProviderTokens forgets the stored git provider tokens (spec:
 // unsetProviderTokens).
-func (c *Client) UnsetProviderTokens(ctx context.Context) error {
+func (c *Client) UnsetProviderTokens(ctx context.Context, opts ...Option) error {
+	ctx = c.withCall(ctx, "UnsetProviderTokens", opts)
 	return c.message(ctx, "unsetProviderTokens", bare(c.raw.UnsetProviderTokens))
 }

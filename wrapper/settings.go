@@ -26,7 +26,8 @@ var ErrMissingLLMModel = errors.New("openhands: LLM_MODEL is not set: name the m
 // GetSettings returns the user's settings (spec: getSettings). Secret
 // values are never returned; LlmAPIKeySet says whether a key is stored.
 // No stored settings yet is an error matching ErrNotFound.
-func (c *Client) GetSettings(ctx context.Context) (*api.SettingsInfo, error) {
+func (c *Client) GetSettings(ctx context.Context, opts ...Option) (*api.SettingsInfo, error) {
+	ctx = c.withCall(ctx, "GetSettings", opts)
 	return fetchPtr[api.SettingsInfo](ctx, c, "getSettings", bare(c.raw.GetSettings))
 }
 
@@ -36,7 +37,8 @@ func (c *Client) GetSettings(ctx context.Context) (*api.SettingsInfo, error) {
 // search_api_key and user_consents_to_analytics, which keep their stored
 // values. To change a few fields, use StoreLLMSettings or send the settings
 // GetSettings returned, changed.
-func (c *Client) StoreSettings(ctx context.Context, s api.Settings) error {
+func (c *Client) StoreSettings(ctx context.Context, s api.Settings, opts ...Option) error {
+	ctx = c.withCall(ctx, "StoreSettings", opts)
 	return c.message(ctx, "storeSettings", func(ctx context.Context) (*http.Response, error) {
 		return c.raw.StoreSettings(ctx, s)
 	})
@@ -57,7 +59,7 @@ func (c *Client) StoreSettings(ctx context.Context, s api.Settings) error {
 func (c *Client) UpdateSettings(ctx context.Context, change func(*api.Settings)) error {
 	const op = "UpdateSettings"
 	if change == nil {
-		return inputError(op, "change is nil")
+		return inputError(sdkMethod(ctx, op), "change is nil")
 	}
 	var s api.Settings
 	current, err := c.GetSettings(ctx)
@@ -109,10 +111,11 @@ func (s LLMSettings) LogValue() slog.Value {
 // settings yet it stores the LLM fields alone. Secret values the server
 // never returns (the search and sandbox keys) cannot be carried over; the
 // server keeps a stored search key, not a sandbox key.
-func (c *Client) StoreLLMSettings(ctx context.Context, llm LLMSettings) error {
+func (c *Client) StoreLLMSettings(ctx context.Context, llm LLMSettings, opts ...Option) error {
+	ctx = c.withCall(ctx, "StoreLLMSettings", opts)
 	const op = "storeLLMSettings"
 	if strings.TrimSpace(llm.Model) == "" {
-		return inputError(op, "the LLM model is required")
+		return inputError(sdkMethod(ctx, op), "the LLM model is required")
 	}
 	var s api.Settings
 	current, err := c.GetSettings(ctx)
@@ -156,7 +159,8 @@ func settingsToStore(info api.SettingsInfo) (api.Settings, error) {
 // LLM_BASE_URL and LLM_API_KEY from the environment. It returns what it
 // stored; print it with %v, which hides the key. Without LLM_MODEL it
 // returns ErrMissingLLMModel and stores nothing.
-func (c *Client) ConfigureLLMFromEnv(ctx context.Context) (LLMSettings, error) {
+func (c *Client) ConfigureLLMFromEnv(ctx context.Context, opts ...Option) (LLMSettings, error) {
+	ctx = c.withCall(ctx, "ConfigureLLMFromEnv", opts)
 	llm := LLMSettings{
 		Model:   strings.TrimSpace(os.Getenv(EnvLLMModel)),
 		BaseURL: strings.TrimSpace(os.Getenv(EnvLLMBaseURL)),

@@ -91,7 +91,7 @@ func (s *stub) sleeps() []time.Duration {
 // setRetrySleep replaces the retry transport's sleep: the test hook that
 // keeps retry tests instant.
 func setRetrySleep(c *Client, sleep func(context.Context, time.Duration) error) {
-	c.hc.Transport.(*retryTransport).sleep = sleep
+	c.hc.Transport.(callTransport).next.(*retryTransport).sleep = sleep
 }
 
 // stubJSON answers with v encoded as JSON.

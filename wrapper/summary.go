@@ -69,13 +69,14 @@ type ConversationSummary struct {
 // the scan window, else the oldest one among the first window events that
 // the recent scan did not read (the seed had no such fallback). opts set
 // the scan window (default DefaultScanWindow).
-func (c *Client) Summary(ctx context.Context, id string, opts ...ScanOption) (*ConversationSummary, error) {
-	if err := ValidateConversationID(id); err != nil {
+func (c *Client) Summary(ctx context.Context, id string, opts ...Option) (*ConversationSummary, error) {
+	ctx = c.withCall(ctx, "Summary", opts)
+	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
-	cfg := scanSettings(opts)
+	cfg := c.callSettings(ctx).scan
 	if cfg.window < 0 {
-		return nil, inputError("summary", "scan window must not be negative, got %d", cfg.window)
+		return nil, inputError(sdkMethod(ctx, "summary"), "scan window must not be negative, got %d", cfg.window)
 	}
 	g := newGroup(ctx)
 	defer g.cancel(nil)
@@ -103,12 +104,12 @@ func (c *Client) Summary(ctx context.Context, id string, opts ...ScanOption) (*C
 		return err
 	})
 	g.run(func(ctx context.Context) (err error) {
-		firstMessage, err = c.FirstUserMessage(ctx, id, opts...)
+		firstMessage, err = c.FirstUserMessage(ctx, id)
 		return err
 	})
 	// The recent-model scan may be cancelled on purpose; its error is
 	// judged after the others are in.
-	scanned.Go(func() { recent, recentErr = c.RecentModel(modelCtx, id, opts...) })
+	scanned.Go(func() { recent, recentErr = c.RecentModel(modelCtx, id) })
 	scanned.Wait()
 	if err := g.wait(); err != nil {
 		return nil, err

@@ -22,7 +22,8 @@ import (
 // openhands-ai 0.62.0 and older serve the trajectory of a running
 // conversation only: for a conversation that is not running they answer 404,
 // as for one that does not exist, and the error (ErrNotFound) says so.
-func (c *Client) GetTrajectory(ctx context.Context, id string) (*api.Trajectory, error) {
+func (c *Client) GetTrajectory(ctx context.Context, id string, opts ...Option) (*api.Trajectory, error) {
+	ctx = c.withCall(ctx, "GetTrajectory", opts)
 	const op = "getTrajectory"
 	var out api.Trajectory
 	if _, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
@@ -50,9 +51,6 @@ func trajectoryNotFound(err error) error {
 	return err
 }
 
-// DownloadOption configures DownloadTrajectory.
-type DownloadOption func(*downloadConfig)
-
 type downloadConfig struct {
 	progress func(written, total int64)
 }
@@ -61,8 +59,8 @@ type downloadConfig struct {
 // bytes written so far and the total (the Content-Length, or -1 when the
 // server did not send one). written never decreases, and the last call has
 // the final size.
-func WithProgress(fn func(written, total int64)) DownloadOption {
-	return func(c *downloadConfig) { c.progress = fn }
+func WithProgress(fn func(written, total int64)) Option {
+	return func(c *config) error { c.download.progress = fn; return nil }
 }
 
 // DownloadResult describes a finished download.
@@ -93,12 +91,10 @@ func DefaultTrajectoryPath(id string) string { return "trajectory_" + id + ".jso
 // download leaves no partial file, and any file already at path untouched.
 // A 404 for a conversation that is not running is explained as in
 // GetTrajectory.
-func (c *Client) DownloadTrajectory(ctx context.Context, id, path string, opts ...DownloadOption) (*DownloadResult, error) {
+func (c *Client) DownloadTrajectory(ctx context.Context, id, path string, opts ...Option) (*DownloadResult, error) {
 	const op = "getTrajectory"
-	var cfg downloadConfig
-	for _, opt := range opts {
-		opt(&cfg)
-	}
+	ctx = c.withCall(ctx, "DownloadTrajectory", opts)
+	cfg := c.callSettings(ctx).download
 	if path == "" {
 		path = DefaultTrajectoryPath(id)
 	}

@@ -10,13 +10,15 @@ import (
 
 // GetUserInfo returns the git provider user behind the credentials (spec:
 // getUserInfo).
-func (c *Client) GetUserInfo(ctx context.Context) (*api.User, error) {
+func (c *Client) GetUserInfo(ctx context.Context, opts ...Option) (*api.User, error) {
+	ctx = c.withCall(ctx, "GetUserInfo", opts)
 	return fetchPtr[api.User](ctx, c, "getUserInfo", bare(c.raw.GetUserInfo))
 }
 
 // ListUserRepositories returns one page of the user's repositories (spec:
 // listUserRepositories); the first carries the provider's pagination link header.
-func (c *Client) ListUserRepositories(ctx context.Context, p api.ListUserRepositoriesParams) ([]api.Repository, error) {
+func (c *Client) ListUserRepositories(ctx context.Context, p api.ListUserRepositoriesParams, opts ...Option) ([]api.Repository, error) {
+	ctx = c.withCall(ctx, "ListUserRepositories", opts)
 	return fetch[[]api.Repository](ctx, c, "listUserRepositories", func(ctx context.Context) (*http.Response, error) {
 		return c.raw.ListUserRepositories(ctx, &p)
 	})
@@ -24,10 +26,11 @@ func (c *Client) ListUserRepositories(ctx context.Context, p api.ListUserReposit
 
 // SearchRepositories searches the git provider's repositories (spec:
 // searchRepositories). p.Query is required.
-func (c *Client) SearchRepositories(ctx context.Context, p api.SearchRepositoriesParams) ([]api.Repository, error) {
+func (c *Client) SearchRepositories(ctx context.Context, p api.SearchRepositoriesParams, opts ...Option) ([]api.Repository, error) {
+	ctx = c.withCall(ctx, "SearchRepositories", opts)
 	const op = "searchRepositories"
 	if strings.TrimSpace(p.Query) == "" {
-		return nil, inputError(op, "a search query is required")
+		return nil, inputError(sdkMethod(ctx, op), "a search query is required")
 	}
 	return fetch[[]api.Repository](ctx, c, op, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.SearchRepositories(ctx, &p)
@@ -36,9 +39,10 @@ func (c *Client) SearchRepositories(ctx context.Context, p api.SearchRepositorie
 
 // ListRepositoryBranches returns one page of a repository's branches (spec:
 // listRepositoryBranches). p.Repository ("owner/name") is required.
-func (c *Client) ListRepositoryBranches(ctx context.Context, p api.ListRepositoryBranchesParams) (*api.PaginatedBranchesResponse, error) {
+func (c *Client) ListRepositoryBranches(ctx context.Context, p api.ListRepositoryBranchesParams, opts ...Option) (*api.PaginatedBranchesResponse, error) {
+	ctx = c.withCall(ctx, "ListRepositoryBranches", opts)
 	const op = "listRepositoryBranches"
-	if err := checkRepository(op, p.Repository); err != nil {
+	if err := checkRepository(sdkMethod(ctx, op), p.Repository); err != nil {
 		return nil, err
 	}
 	return fetchPtr[api.PaginatedBranchesResponse](ctx, c, op, func(ctx context.Context) (*http.Response, error) {
@@ -48,13 +52,14 @@ func (c *Client) ListRepositoryBranches(ctx context.Context, p api.ListRepositor
 
 // SearchBranches searches a repository's branches by name (spec:
 // searchBranches). p.Repository and p.Query are required.
-func (c *Client) SearchBranches(ctx context.Context, p api.SearchBranchesParams) ([]api.Branch, error) {
+func (c *Client) SearchBranches(ctx context.Context, p api.SearchBranchesParams, opts ...Option) ([]api.Branch, error) {
+	ctx = c.withCall(ctx, "SearchBranches", opts)
 	const op = "searchBranches"
-	if err := checkRepository(op, p.Repository); err != nil {
+	if err := checkRepository(sdkMethod(ctx, op), p.Repository); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(p.Query) == "" {
-		return nil, inputError(op, "a search query is required")
+		return nil, inputError(sdkMethod(ctx, op), "a search query is required")
 	}
 	return fetch[[]api.Branch](ctx, c, op, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.SearchBranches(ctx, &p)
@@ -64,10 +69,11 @@ func (c *Client) SearchBranches(ctx context.Context, p api.SearchBranchesParams)
 // ListUserInstallations returns the installation ids (GitHub apps,
 // Bitbucket workspaces, Azure DevOps organizations) for a git provider
 // (spec: listUserInstallations).
-func (c *Client) ListUserInstallations(ctx context.Context, provider api.ProviderType) ([]string, error) {
+func (c *Client) ListUserInstallations(ctx context.Context, provider api.ProviderType, opts ...Option) ([]string, error) {
+	ctx = c.withCall(ctx, "ListUserInstallations", opts)
 	const op = "listUserInstallations"
 	if provider == "" {
-		return nil, inputError(op, "a git provider is required")
+		return nil, inputError(sdkMethod(ctx, op), "a git provider is required")
 	}
 	return fetch[[]string](ctx, c, op, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.ListUserInstallations(ctx, &api.ListUserInstallationsParams{Provider: provider})
@@ -76,15 +82,17 @@ func (c *Client) ListUserInstallations(ctx context.Context, provider api.Provide
 
 // GetSuggestedTasks returns tasks (failing checks, open issues, merge
 // conflicts, ...) across the user's repositories (spec: getSuggestedTasks).
-func (c *Client) GetSuggestedTasks(ctx context.Context) ([]api.SuggestedTask, error) {
+func (c *Client) GetSuggestedTasks(ctx context.Context, opts ...Option) ([]api.SuggestedTask, error) {
+	ctx = c.withCall(ctx, "GetSuggestedTasks", opts)
 	return fetch[[]api.SuggestedTask](ctx, c, "getSuggestedTasks", bare(c.raw.GetSuggestedTasks))
 }
 
 // ListRepositoryMicroagents returns the microagents a repository defines
 // (spec: listRepositoryMicroagents).
-func (c *Client) ListRepositoryMicroagents(ctx context.Context, repository string) ([]api.RepositoryMicroagent, error) {
+func (c *Client) ListRepositoryMicroagents(ctx context.Context, repository string, opts ...Option) ([]api.RepositoryMicroagent, error) {
+	ctx = c.withCall(ctx, "ListRepositoryMicroagents", opts)
 	const op = "listRepositoryMicroagents"
-	if err := checkRepository(op, repository); err != nil {
+	if err := checkRepository(sdkMethod(ctx, op), repository); err != nil {
 		return nil, err
 	}
 	return fetch[[]api.RepositoryMicroagent](ctx, c, op, func(ctx context.Context) (*http.Response, error) {
@@ -94,13 +102,14 @@ func (c *Client) ListRepositoryMicroagents(ctx context.Context, repository strin
 
 // GetRepositoryMicroagentContent returns one microagent file of a
 // repository (spec: getRepositoryMicroagentContent).
-func (c *Client) GetRepositoryMicroagentContent(ctx context.Context, repository, filePath string) (*api.MicroagentContentResponse, error) {
+func (c *Client) GetRepositoryMicroagentContent(ctx context.Context, repository, filePath string, opts ...Option) (*api.MicroagentContentResponse, error) {
+	ctx = c.withCall(ctx, "GetRepositoryMicroagentContent", opts)
 	const op = "getRepositoryMicroagentContent"
-	if err := checkRepository(op, repository); err != nil {
+	if err := checkRepository(sdkMethod(ctx, op), repository); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(filePath) == "" {
-		return nil, inputError(op, "a file path is required")
+		return nil, inputError(sdkMethod(ctx, op), "a file path is required")
 	}
 	return fetchPtr[api.MicroagentContentResponse](ctx, c, op, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.GetRepositoryMicroagentContent(ctx, repository, &api.GetRepositoryMicroagentContentParams{FilePath: filePath})
@@ -110,9 +119,10 @@ func (c *Client) GetRepositoryMicroagentContent(ctx context.Context, repository,
 // ListMicroagentManagementConversations returns one page of the
 // conversations that manage a repository's microagents (spec:
 // listMicroagentManagementConversations). p.SelectedRepository is required.
-func (c *Client) ListMicroagentManagementConversations(ctx context.Context, p api.ListMicroagentManagementConversationsParams) (*api.ConversationInfoResultSet, error) {
+func (c *Client) ListMicroagentManagementConversations(ctx context.Context, p api.ListMicroagentManagementConversationsParams, opts ...Option) (*api.ConversationInfoResultSet, error) {
+	ctx = c.withCall(ctx, "ListMicroagentManagementConversations", opts)
 	const op = "listMicroagentManagementConversations"
-	if err := checkRepository(op, p.SelectedRepository); err != nil {
+	if err := checkRepository(sdkMethod(ctx, op), p.SelectedRepository); err != nil {
 		return nil, err
 	}
 	return fetchPtr[api.ConversationInfoResultSet](ctx, c, op, func(ctx context.Context) (*http.Response, error) {

@@ -13,17 +13,12 @@ import (
 	"github.com/openhands-go/openhands-v0/api"
 )
 
-// Wait defaults. The seed polled every 300 s for at most 1200 s: a CLI user
-// waited up to five minutes to learn a conversation had stopped. One
-// getConversation every 5 s costs the server little and shows each change
-// promptly; 30 minutes covers a typical agent task.
-const (
-	DefaultPollInterval = 5 * time.Second
-	DefaultWaitTimeout  = 30 * time.Minute
-)
-
-// WaitOption configures Wait.
-type WaitOption func(*waitConfig)
+// DefaultPollInterval is Wait's time between polls. The seed polled every
+// 300 s: a CLI user waited up to five minutes to learn a conversation had
+// stopped. One getConversation every 5 s costs the server little and shows
+// each change promptly. Wait has no deadline of its own unless
+// WithWaitTimeout sets one: the context bounds it.
+const DefaultPollInterval = 5 * time.Second
 
 type waitConfig struct {
 	interval time.Duration
@@ -45,26 +40,26 @@ func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // WithPollInterval sets the time between two polls (default 5s). It must be
 // positive.
-func WithPollInterval(d time.Duration) WaitOption {
-	return func(c *waitConfig) { c.interval = d }
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) error { c.wait.interval = d; return nil }
 }
 
-// WithWaitTimeout sets how long Wait waits at most (default 30 min); 0
-// leaves only the context to end it. It must not be negative.
-func WithWaitTimeout(d time.Duration) WaitOption {
-	return func(c *waitConfig) { c.timeout = d }
+// WithWaitTimeout sets how long Wait waits at most, on top of the context
+// (default 0: only the context ends it). It must not be negative.
+func WithWaitTimeout(d time.Duration) Option {
+	return func(c *config) error { c.wait.timeout = d; return nil }
 }
 
 // WithStatusCallback sets a function Wait calls with the conversation when
 // it first sees it and then whenever its status or runtime_status changes.
 // It runs on Wait's goroutine, so it should return quickly.
-func WithStatusCallback(fn func(api.ConversationInfo)) WaitOption {
-	return func(c *waitConfig) { c.onStatus = fn }
+func WithStatusCallback(fn func(api.ConversationInfo)) Option {
+	return func(c *config) error { c.wait.onStatus = fn; return nil }
 }
 
 // withClock sets the clock Wait polls by (tests).
-func withClock(clk waitClock) WaitOption {
-	return func(c *waitConfig) { c.clock = clk }
+func withClock(clk waitClock) Option {
+	return func(c *config) error { c.wait.clock = clk; return nil }
 }
 
 // IsTerminal reports whether a conversation in this status will not change
@@ -93,19 +88,21 @@ func IsTerminal(s api.ConversationStatus) bool {
 // saw (nil if none) with an error naming the last status. The timeout's
 // error matches context.DeadlineExceeded; a cancelled ctx's matches
 // context.Canceled.
-func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*api.ConversationInfo, error) {
-	const op = "waitConversation"
-	cfg := waitConfig{interval: DefaultPollInterval, timeout: DefaultWaitTimeout, clock: realClock{}}
-	for _, opt := range opts {
-		opt(&cfg)
+func (c *Client) Wait(ctx context.Context, id string, opts ...Option) (*api.ConversationInfo, error) {
+	const op = "Wait"
+	ctx = c.withCall(ctx, op, opts)
+	cc := c.callSettings(ctx)
+	if cc.err != nil {
+		return nil, cc.err
 	}
+	cfg := cc.wait
 	switch {
 	case cfg.interval <= 0:
-		return nil, inputError(op, "poll interval must be positive, got %s", cfg.interval)
+		return nil, inputError(sdkMethod(ctx, op), "poll interval must be positive, got %s", cfg.interval)
 	case cfg.timeout < 0:
-		return nil, inputError(op, "timeout must not be negative, got %s", cfg.timeout)
+		return nil, inputError(sdkMethod(ctx, op), "timeout must not be negative, got %s", cfg.timeout)
 	}
-	if err := ValidateConversationID(id); err != nil {
+	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
 	var deadline time.Time

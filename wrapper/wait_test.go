@@ -99,12 +99,12 @@ type waitRun struct {
 }
 
 // waitOn runs Wait against a script, on a step clock.
-func waitOn(t *testing.T, ctx context.Context, steps []any, opts ...WaitOption) waitRun {
+func waitOn(t *testing.T, ctx context.Context, steps []any, opts ...Option) waitRun {
 	t.Helper()
 	f := newFakeV0(t)
 	run := waitRun{script: &pollScript{steps: steps}, clock: newStepClock()}
 	f.setHook(run.script.serve)
-	run.info, run.err = f.client().Wait(ctx, stubConvID, append([]WaitOption{withClock(run.clock)}, opts...)...)
+	run.info, run.err = f.client().Wait(ctx, stubConvID, append([]Option{withClock(run.clock)}, opts...)...)
 	return run
 }
 
@@ -327,7 +327,7 @@ func TestWaitContextDeadlineIsNotCalledTheTimeout(t *testing.T) {
 func TestWaitRefusesBadOptions(t *testing.T) {
 	f := newFakeV0(t)
 	c := f.client()
-	for name, opts := range map[string][]WaitOption{
+	for name, opts := range map[string][]Option{
 		"zero interval":    {WithPollInterval(0)},
 		"negative timeout": {WithWaitTimeout(-time.Second)},
 	} {

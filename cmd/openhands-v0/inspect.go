@@ -38,14 +38,18 @@ or the wait times out. Here --timeout is the whole wait, not one request.`,
 		},
 	}
 	cmd.Flags().DurationVar(&interval, "interval", wrapper.DefaultPollInterval, "time between two polls")
-	cmd.Flags().DurationVar(&timeout, "timeout", wrapper.DefaultWaitTimeout, "how long to wait at most (0: until interrupted)")
+	cmd.Flags().DurationVar(&timeout, "timeout", defaultWaitTimeout, "how long to wait at most (0: until interrupted)")
 	return cmd
 }
+
+// defaultWaitTimeout is how long 'conversations wait' and --poll wait by
+// default: a typical agent task. (The SDK's Wait has no deadline of its own.)
+const defaultWaitTimeout = 30 * time.Minute
 
 // wait runs wrapper.Wait, printing status changes (text) or the final
 // conversation (-o json); a conversation that ends in ERROR is an error.
 func (a *app) wait(cmd *cobra.Command, c *wrapper.Client, id string, interval, timeout time.Duration) error {
-	opts := []wrapper.WaitOption{wrapper.WithPollInterval(interval), wrapper.WithWaitTimeout(timeout)}
+	opts := []wrapper.Option{wrapper.WithPollInterval(interval), wrapper.WithWaitTimeout(timeout)}
 	if !a.jsonOutput() {
 		opts = append(opts, wrapper.WithStatusCallback(func(info api.ConversationInfo) {
 			fmt.Fprintf(a.stdout, "%-9s %s\n", cell(string(info.Status)), cell(runtimeStatus(info.RuntimeStatus)))

@@ -40,7 +40,7 @@ func (f *newConversationFlags) add(cmd *cobra.Command) {
 	fs.StringVar(&f.customPrompt, "custom-prompt", "", "the first message, instead of the prompt file")
 	fs.BoolVar(&f.poll, "poll", false, "wait until the conversation stops")
 	fs.DurationVar(&f.pollInterval, "poll-interval", wrapper.DefaultPollInterval, "time between two polls with --poll")
-	fs.DurationVar(&f.pollTimeout, "poll-timeout", wrapper.DefaultWaitTimeout, "how long --poll waits at most")
+	fs.DurationVar(&f.pollTimeout, "poll-timeout", defaultWaitTimeout, "how long --poll waits at most")
 	fs.StringVar(&f.commentRepo, "comment-repo", "", "repository (owner/name) of the issue to comment the link on (needs GITHUB_TOKEN)")
 	fs.IntVar(&f.commentIssue, "comment-issue", 0, "issue or pull request number to comment the link on")
 	f.prompts.add(cmd)

@@ -46,7 +46,7 @@ func BenchmarkEvents(b *testing.B) {
 	for _, dir := range []struct {
 		name    string
 		reverse bool
-		walk    func(context.Context, string, wrapper.EventRange) iter.Seq2[api.Event, error]
+		walk    func(context.Context, string, wrapper.EventRange, ...wrapper.Option) iter.Seq2[api.Event, error]
 	}{
 		{"forward", false, c.Events},
 		{"reverse", true, c.EventsReverse},
