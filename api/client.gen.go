@@ -15,6 +15,7 @@ import (
 
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/openhands-go/openhands-v0/timestamp"
 )
 
 // Defines values for ConversationStatus.
@@ -336,11 +337,11 @@ type ConversationInfo struct {
 	ConversationVersion string `json:"conversation_version,omitempty,omitzero"`
 
 	// CreatedAt ISO-8601, with or without a zone.
-	CreatedAt   string       `json:"created_at"`
-	GitProvider ProviderType `json:"git_provider,omitempty,omitzero"`
+	CreatedAt   timestamp.Time `json:"created_at"`
+	GitProvider ProviderType   `json:"git_provider,omitempty,omitzero"`
 
 	// LastUpdatedAt ISO-8601, with or without a zone.
-	LastUpdatedAt string `json:"last_updated_at,omitempty,omitzero"`
+	LastUpdatedAt timestamp.Time `json:"last_updated_at,omitempty,omitzero"`
 
 	// LlmModel The LLM model the conversation uses (newer servers).
 	LlmModel           string        `json:"llm_model,omitempty,omitzero"`
@@ -517,7 +518,7 @@ type Event struct {
 	Timeout float64 `json:"timeout,omitempty,omitzero"`
 
 	// Timestamp Naive ISO-8601 in the server's local time, without a zone.
-	Timestamp string `json:"timestamp,omitempty,omitzero"`
+	Timestamp timestamp.Time `json:"timestamp,omitempty,omitzero"`
 
 	// ToolCallMetadata The LLM tool call that produced an action (and its observation).
 	ToolCallMetadata ToolCallMetadata `json:"tool_call_metadata,omitempty,omitzero"`
@@ -723,21 +724,21 @@ type Repository struct {
 	FullName string `json:"full_name"`
 
 	// GitProvider A git provider.
-	GitProvider     ProviderType `json:"git_provider"`
-	ID              string       `json:"id"`
-	IsPublic        bool         `json:"is_public"`
-	LinkHeader      string       `json:"link_header,omitempty,omitzero"`
-	MainBranch      string       `json:"main_branch,omitempty,omitzero"`
-	OwnerType       OwnerType    `json:"owner_type,omitempty,omitzero"`
-	PushedAt        string       `json:"pushed_at,omitempty,omitzero"`
-	StargazersCount int          `json:"stargazers_count,omitempty,omitzero"`
+	GitProvider     ProviderType   `json:"git_provider"`
+	ID              string         `json:"id"`
+	IsPublic        bool           `json:"is_public"`
+	LinkHeader      string         `json:"link_header,omitempty,omitzero"`
+	MainBranch      string         `json:"main_branch,omitempty,omitzero"`
+	OwnerType       OwnerType      `json:"owner_type,omitempty,omitzero"`
+	PushedAt        timestamp.Time `json:"pushed_at,omitempty,omitzero"`
+	StargazersCount int            `json:"stargazers_count,omitempty,omitzero"`
 }
 
 // RepositoryMicroagent defines model for RepositoryMicroagent.
 type RepositoryMicroagent struct {
-	CreatedAt string `json:"created_at"`
-	Name      string `json:"name"`
-	Path      string `json:"path"`
+	CreatedAt timestamp.Time `json:"created_at"`
+	Name      string         `json:"name"`
+	Path      string         `json:"path"`
 }
 
 // ResponseLatency defines model for ResponseLatency.

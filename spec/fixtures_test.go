@@ -43,9 +43,10 @@ func TestFixturesMatchTheirSchemas(t *testing.T) {
 func TestFixtureConversationDecodes(t *testing.T) {
 	var c api.ConversationInfo
 	decodeStrict(t, fixture(t, "conversation_running.json"), &c)
-	// Timestamps stay strings: the server writes them with or without a zone.
-	if c.LastUpdatedAt != "2025-11-28T10:15:42.123456" || c.CreatedAt != "2025-11-28T10:14:03.001234Z" {
-		t.Errorf("timestamps %q, %q", c.LastUpdatedAt, c.CreatedAt)
+	// Timestamps keep the server's text, with or without a zone, and parse.
+	if c.LastUpdatedAt.String() != "2025-11-28T10:15:42.123456" || c.CreatedAt.String() != "2025-11-28T10:14:03.001234Z" ||
+		!c.LastUpdatedAt.Naive() || c.CreatedAt.Naive() || c.CreatedAt.Sub(c.LastUpdatedAt.Time) >= 0 {
+		t.Errorf("timestamps %v, %v", c.LastUpdatedAt, c.CreatedAt)
 	}
 	if c.Status != "RUNNING" || c.RuntimeStatus != api.RuntimeStatusReady || c.SessionAPIKey == "" ||
 		!strings.HasSuffix(c.URL, "/api/conversations/"+c.ConversationID) {

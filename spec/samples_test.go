@@ -73,7 +73,7 @@ func TestUpstreamSampleBasic(t *testing.T) {
 		t.Errorf("events:\n got %+v\nwant %+v", got, want)
 	}
 	first, edit := events[0], events[1]
-	if first.Timestamp != "2025-01-27T22:44:56.900854" || first.Timeout != 120 || first.Args["content"] == "" {
+	if first.Timestamp.String() != "2025-01-27T22:44:56.900854" || !first.Timestamp.Naive() || first.Timestamp.Year() != 2025 || first.Timeout != 120 || first.Args["content"] == "" {
 		t.Errorf("first event: timestamp %q timeout %v args %v", first.Timestamp, first.Timeout, first.Args)
 	}
 	md := edit.ToolCallMetadata

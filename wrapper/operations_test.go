@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/timestamp"
 )
 
 // opCase is one call of a thin method: what it must send and what it makes
@@ -90,7 +91,7 @@ var opCases = []opCase{
 		return c.ListRepositoryMicroagents(ctx, "octo/hello")
 	}, method: "GET", path: "/api/user/repository/octo/hello/microagents",
 		answer: `[{"name":"repo","path":".openhands/microagents/repo.md","created_at":"2025-08-01T00:00:00"}]`,
-		want:   []api.RepositoryMicroagent{{Name: "repo", Path: ".openhands/microagents/repo.md", CreatedAt: "2025-08-01T00:00:00"}}},
+		want:   []api.RepositoryMicroagent{{Name: "repo", Path: ".openhands/microagents/repo.md", CreatedAt: timestamp.MustParse("2025-08-01T00:00:00")}}},
 	{name: "GetRepositoryMicroagentContent", call: func(ctx context.Context, c *Client) (any, error) {
 		return c.GetRepositoryMicroagentContent(ctx, "octo/hello", ".openhands/microagents/repo.md")
 	}, method: "GET", path: "/api/user/repository/octo/hello/microagents/content", query: url.Values{"file_path": {".openhands/microagents/repo.md"}},

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/timestamp"
 )
 
 // Where ConversationSummary.Model came from.
@@ -32,8 +33,8 @@ type ConversationSummary struct {
 	Title          string                 `json:"title"`
 	Status         api.ConversationStatus `json:"status"`
 	RuntimeStatus  api.RuntimeStatus      `json:"runtime_status"`
-	CreatedAt      string                 `json:"created_at"`
-	LastUpdatedAt  string                 `json:"last_updated_at"`
+	CreatedAt      timestamp.Time         `json:"created_at"`
+	LastUpdatedAt  timestamp.Time         `json:"last_updated_at"`
 	// Repository is the conversation's selected_repository.
 	Repository string `json:"repository"`
 	// Branch is the conversation's selected_branch.

@@ -13,13 +13,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/timestamp"
 )
 
 func TestSummaryFields(t *testing.T) {
 	f := newFakeV0(t)
 	f.setConversation(&api.ConversationInfo{
 		ConversationID: stubConvID, Title: "Fix the tests", Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
-		CreatedAt: "2025-11-09T10:00:00Z", LastUpdatedAt: "2025-11-09T10:05:00Z",
+		CreatedAt: timestamp.MustParse("2025-11-09T10:00:00Z"), LastUpdatedAt: timestamp.MustParse("2025-11-09T10:05:00Z"),
 		SelectedRepository: "octo/repo", SelectedBranch: "main",
 		URL: "https://rt1.prod-runtime.all-hands.dev/api/conversations/" + stubConvID, SessionAPIKey: stubSessionKey,
 		LlmModel: "litellm_proxy/claude-sonnet-4",
@@ -32,7 +33,7 @@ func TestSummaryFields(t *testing.T) {
 	}
 	want := ConversationSummary{
 		ConversationID: stubConvID, Title: "Fix the tests", Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
-		CreatedAt: "2025-11-09T10:00:00Z", LastUpdatedAt: "2025-11-09T10:05:00Z", Repository: "octo/repo", Branch: "main",
+		CreatedAt: timestamp.MustParse("2025-11-09T10:00:00Z"), LastUpdatedAt: timestamp.MustParse("2025-11-09T10:05:00Z"), Repository: "octo/repo", Branch: "main",
 		EventCount: 3, Model: "litellm_proxy/claude-sonnet-4", ModelSource: ModelSourceConversation,
 		FirstMessage: strings.Repeat("é", 200), URL: "https://rt1.prod-runtime.all-hands.dev/api/conversations/" + stubConvID,
 		HasRuntime: true, Host: "app",

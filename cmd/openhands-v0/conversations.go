@@ -93,7 +93,7 @@ out unless --include-v1.`,
 				t := newTable(w, "ID", "STATUS", "RUNTIME", "UPDATED", "REPOSITORY", "TITLE")
 				for _, conv := range out {
 					t.row(conv.ConversationID, string(conv.Status), runtimeStatus(conv.RuntimeStatus),
-						cmp.Or(conv.LastUpdatedAt, conv.CreatedAt), conv.SelectedRepository, truncate(conv.Title, 60))
+						cmp.Or(conv.LastUpdatedAt, conv.CreatedAt).String(), conv.SelectedRepository, truncate(conv.Title, 60))
 				}
 				return t.flush()
 			})
@@ -147,8 +147,8 @@ func writeConversation(w io.Writer, c api.ConversationInfo, link string) error {
 		[2]string{"title", c.Title},
 		[2]string{"status", string(c.Status)},
 		[2]string{"runtime_status", string(c.RuntimeStatus)},
-		[2]string{"created_at", c.CreatedAt},
-		[2]string{"last_updated_at", c.LastUpdatedAt},
+		[2]string{"created_at", c.CreatedAt.String()},
+		[2]string{"last_updated_at", c.LastUpdatedAt.String()},
 		[2]string{"repository", c.SelectedRepository},
 		[2]string{"branch", c.SelectedBranch},
 		[2]string{"git_provider", string(c.GitProvider)},

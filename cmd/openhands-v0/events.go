@@ -102,7 +102,7 @@ func (a *app) printEvents(seq iter.Seq2[api.Event, error], maxEvents int) error 
 		if a.jsonOutput() {
 			err = lines.write(ev)
 		} else {
-			_, err = fmt.Fprintf(a.stdout, textRow, strconv.Itoa(ev.ID), cell(ev.Timestamp), cell(string(ev.Source)),
+			_, err = fmt.Fprintf(a.stdout, textRow, strconv.Itoa(ev.ID), cell(ev.Timestamp.String()), cell(string(ev.Source)),
 				cell(eventKind(ev)), cell(truncate(eventText(ev), 80)))
 		}
 		if err != nil {

@@ -67,7 +67,7 @@ func BenchmarkEvents(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if ev.Timestamp != "" {
+					if !ev.Timestamp.IsZero() {
 						n++
 					}
 				}
@@ -85,7 +85,7 @@ func rawEvents(base, id string, reverse bool) (int, error) {
 	return walkEvents(base, id, reverse, func(p *api.EventPage) (int, int, bool) {
 		n := 0
 		for _, ev := range p.Events {
-			if ev.Timestamp != "" {
+			if !ev.Timestamp.IsZero() {
 				n++
 			}
 		}

@@ -192,7 +192,7 @@ func (r *run) archive(ctx context.Context, conv api.ConversationInfo) {
 	r.mu.Lock()
 	prev := r.manifest.Conversations[id]
 	r.mu.Unlock()
-	if prev != nil && prev.LastUpdatedAt == conv.LastUpdatedAt && (!r.opts.Events || prev.Kind == KindEvents) && prev.verify(r.opts.Dir) {
+	if prev != nil && prev.LastUpdatedAt == conv.LastUpdatedAt.String() && (!r.opts.Events || prev.Kind == KindEvents) && prev.verify(r.opts.Dir) {
 		r.record(nil, func(rep *Report) { rep.UpToDate++ })
 		return
 	}
@@ -257,8 +257,8 @@ func (r *run) fetch(ctx context.Context, conv api.ConversationInfo) (*Entry, int
 		ConversationID: id,
 		Title:          conv.Title,
 		Status:         string(conv.Status),
-		CreatedAt:      conv.CreatedAt,
-		LastUpdatedAt:  conv.LastUpdatedAt,
+		CreatedAt:      conv.CreatedAt.String(), // the server's text, as sent
+		LastUpdatedAt:  conv.LastUpdatedAt.String(),
 	}
 	fail := func(err error) (*Entry, int64, error) {
 		entry.Error = err.Error()

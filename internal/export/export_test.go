@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/timestamp"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -41,7 +42,7 @@ func newFake(n int) *fakeSource {
 	for i := range n {
 		id := fmt.Sprintf("c%02d", i)
 		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "task " + id, Status: api.ConversationStatusStopped,
-			LastUpdatedAt: "2026-01-01T00:00:00Z", SessionAPIKey: "sk-session-" + id})
+			LastUpdatedAt: timestamp.MustParse("2026-01-01T00:00:00Z"), SessionAPIKey: "sk-session-" + id})
 		f.counts[id] = 10 + i
 	}
 	return f
@@ -205,7 +206,7 @@ func TestRunRefetchesCorruptedMissingAndChangedConversations(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "c01", MetadataFile)); err != nil {
 		t.Fatal(err)
 	}
-	src.convs[2].LastUpdatedAt = "2026-02-02T00:00:00Z"
+	src.convs[2].LastUpdatedAt = timestamp.MustParse("2026-02-02T00:00:00Z")
 	rep, err := Run(t.Context(), src, Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)

@@ -316,7 +316,7 @@ func listedNow(t *testing.T, base string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, conv := range all {
-		out[conv.ConversationID] = conv.LastUpdatedAt
+		out[conv.ConversationID] = conv.LastUpdatedAt.String()
 	}
 	return out
 }

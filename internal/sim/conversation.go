@@ -168,7 +168,7 @@ func (s *Server) endRun(c *conversation, state api.ConversationStatus) {
 func (s *Server) info(cl *call, c *conversation) api.ConversationInfo {
 	st, rs := c.status(cl.now)
 	info := api.ConversationInfo{
-		ConversationID: c.id, Title: c.title, CreatedAt: isoUTC(c.createdAt), LastUpdatedAt: isoUTC(c.updatedAt),
+		ConversationID: c.id, Title: c.title, CreatedAt: stamp(isoUTC(c.createdAt)), LastUpdatedAt: stamp(isoUTC(c.updatedAt)),
 		Status: st, RuntimeStatus: rs, SelectedRepository: c.repo, SelectedBranch: c.branch,
 		GitProvider: c.provider, Trigger: c.trigger, PrNumber: c.prNumbers, ConversationVersion: "V0",
 	}

@@ -188,7 +188,7 @@ func TestListPagingMergesV1(t *testing.T) {
 	v1 := 0
 	statuses := map[api.ConversationStatus]bool{}
 	for i, c := range results {
-		if i > 0 && c.CreatedAt > results[i-1].CreatedAt {
+		if i > 0 && c.CreatedAt.String() > results[i-1].CreatedAt.String() {
 			t.Errorf("not newest first at %d", i)
 		}
 		statuses[c.Status] = true

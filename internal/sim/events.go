@@ -28,14 +28,14 @@ func userMessage(at time.Time, content string, imageURLs []string) api.Event {
 		imageURLs = []string{}
 	}
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceUser, Message: content, Action: "message",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceUser, Message: content, Action: "message",
 		Args: map[string]any{"content": content, "file_urls": []string{}, "image_urls": imageURLs, "wait_for_response": false, "security_risk": -1},
 	}
 }
 
 func agentMessage(at time.Time, content string, metrics api.LLMMetrics) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: content, Action: "message",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: content, Action: "message",
 		Args:       map[string]any{"content": content, "file_urls": []string{}, "image_urls": []string{}, "wait_for_response": true, "security_risk": -1},
 		LlmMetrics: metrics,
 	}
@@ -48,7 +48,7 @@ func systemMessage(at time.Time) api.Event {
 	}
 	content := "You are OpenHands agent, a helpful AI assistant that can interact with a computer to solve tasks."
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: content, Action: "system",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: content, Action: "system",
 		Args: map[string]any{"content": content, "tools": tools, "openhands_version": openhandsVersion, "agent_class": agentClass},
 	}
 }
@@ -59,7 +59,7 @@ func recallAction(at time.Time, query string) api.Event {
 		short = string(r[:50])
 	}
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceUser, Message: "Retrieving content for: " + short, Action: "recall",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceUser, Message: "Retrieving content for: " + short, Action: "recall",
 		Args: map[string]any{"recall_type": "workspace_context", "query": query, "thought": ""},
 	}
 }
@@ -70,7 +70,7 @@ func recallObservation(at time.Time, repo, branch, instructions string) api.Even
 		repoDir = repoDirName(repo)
 	}
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceEnvironment, Message: "Added workspace context", Observation: "recall",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceEnvironment, Message: "Added workspace context", Observation: "recall",
 		Content: "Added workspace context",
 		Extras: map[string]any{
 			"recall_type": "workspace_context", "repo_name": repo, "repo_directory": repoDir, "repo_branch": branch,
@@ -83,14 +83,14 @@ func recallObservation(at time.Time, repo, branch, instructions string) api.Even
 
 func agentStateChanged(at time.Time, state, reason string) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceEnvironment, Message: "", Observation: "agent_state_changed",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceEnvironment, Message: "", Observation: "agent_state_changed",
 		Extras: map[string]any{"agent_state": state, "reason": reason},
 	}
 }
 
 func runAction(at time.Time, command, thought string, tc api.ToolCallMetadata, m api.LLMMetrics) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "Running command: " + command, Action: "run",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "Running command: " + command, Action: "run",
 		Args: map[string]any{
 			"command": command, "is_input": false, "thought": thought, "blocking": false, "is_static": false,
 			"cwd": nil, "hidden": false, "confirmation_state": "confirmed", "security_risk": 0,
@@ -101,7 +101,7 @@ func runAction(at time.Time, command, thought string, tc api.ToolCallMetadata, m
 
 func runObservation(at time.Time, command, output string, exitCode int, hostname string, tc api.ToolCallMetadata) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Observation: "run",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Observation: "run",
 		Message: "Command `" + command + "` executed with exit code " + itoa(exitCode) + ".",
 		Content: output,
 		Extras: map[string]any{
@@ -119,7 +119,7 @@ func runObservation(at time.Time, command, output string, exitCode int, hostname
 
 func readAction(at time.Time, path, thought string, tc api.ToolCallMetadata, m api.LLMMetrics) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "Reading file: " + path, Action: "read",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "Reading file: " + path, Action: "read",
 		Args: map[string]any{
 			"path": path, "start": 0, "end": -1, "thought": thought, "security_risk": 0,
 			"impl_source": "oh_aci", "view_range": nil,
@@ -130,28 +130,28 @@ func readAction(at time.Time, path, thought string, tc api.ToolCallMetadata, m a
 
 func readObservation(at time.Time, path, content string, tc api.ToolCallMetadata) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "I read the file " + path + ".", Observation: "read",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "I read the file " + path + ".", Observation: "read",
 		Content: content, Extras: map[string]any{"path": path, "impl_source": "oh_aci"}, ToolCallMetadata: tc,
 	}
 }
 
 func thinkAction(at time.Time, thought string, tc api.ToolCallMetadata, m api.LLMMetrics) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "I am thinking...: " + thought, Action: "think",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "I am thinking...: " + thought, Action: "think",
 		Args: map[string]any{"thought": thought}, ToolCallMetadata: tc, LlmMetrics: m,
 	}
 }
 
 func thinkObservation(at time.Time, tc api.ToolCallMetadata) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "Your thought has been logged.", Observation: "think",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "Your thought has been logged.", Observation: "think",
 		Content: "Your thought has been logged.", Extras: map[string]any{}, ToolCallMetadata: tc,
 	}
 }
 
 func editAction(at time.Time, path, fileText, thought string, tc api.ToolCallMetadata, m api.LLMMetrics) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "", Action: "edit",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "", Action: "edit",
 		Args: map[string]any{
 			"path": path, "command": "create", "file_text": fileText, "old_str": nil, "new_str": nil, "insert_line": nil,
 			"content": "", "start": 1, "end": -1, "thought": thought, "security_risk": 0, "impl_source": "oh_aci",
@@ -168,7 +168,7 @@ func editObservation(at time.Time, path, fileText string, tc api.ToolCallMetadat
 		diff.WriteString("+" + l + "\n")
 	}
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "I edited the file " + path + ".", Observation: "edit",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "I edited the file " + path + ".", Observation: "edit",
 		Content: "File created successfully at: " + path,
 		Extras: map[string]any{
 			"path": path, "prev_exist": false, "old_content": nil, "new_content": fileText,
@@ -180,7 +180,7 @@ func editObservation(at time.Time, path, fileText string, tc api.ToolCallMetadat
 
 func finishAction(at time.Time, finalThought string, tc api.ToolCallMetadata, m api.LLMMetrics) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceAgent, Message: "All done! What's next on the agenda?", Action: "finish",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "All done! What's next on the agenda?", Action: "finish",
 		Args:             map[string]any{"final_thought": finalThought, "outputs": map[string]any{}, "thought": ""},
 		ToolCallMetadata: tc, LlmMetrics: m,
 	}
@@ -188,7 +188,7 @@ func finishAction(at time.Time, finalThought string, tc api.ToolCallMetadata, m 
 
 func errorObservation(at time.Time, content, errorID string) api.Event {
 	return api.Event{
-		Timestamp: isoNaive(at), Source: api.EventSourceEnvironment, Message: content, Observation: "error",
+		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceEnvironment, Message: content, Observation: "error",
 		Content: content, Extras: map[string]any{"error_id": errorID},
 	}
 }

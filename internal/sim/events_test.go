@@ -114,7 +114,7 @@ func TestEventFormat(t *testing.T) {
 	kinds := map[string]bool{}
 	var cost float64
 	for _, ev := range evs {
-		if !naiveTimestamp.MatchString(ev.Timestamp) {
+		if !naiveTimestamp.MatchString(ev.Timestamp.String()) {
 			t.Errorf("event %d timestamp %q is not naive ISO-8601", ev.ID, ev.Timestamp)
 		}
 		if (ev.Action == "") == (ev.Observation == "") {

@@ -123,7 +123,7 @@ func (s *Server) writeConversationPage(c *call, pageID string, limit int, keep f
 	}
 	s.mu.Unlock()
 	newestFirst := func(a, b api.ConversationInfo) int {
-		if n := strings.Compare(b.CreatedAt, a.CreatedAt); n != 0 {
+		if n := strings.Compare(b.CreatedAt.String(), a.CreatedAt.String()); n != 0 {
 			return n
 		}
 		return strings.Compare(a.ConversationID, b.ConversationID)
@@ -317,7 +317,7 @@ func (s *Server) updateConversation(c *call) {
 	defer s.mu.Unlock()
 	if v1, ok := s.v1[id]; ok && c.runtime == nil {
 		v1.info.Title = title
-		v1.info.LastUpdatedAt = isoUTC(c.now)
+		v1.info.LastUpdatedAt = stamp(isoUTC(c.now))
 		writeJSON(c.w, http.StatusOK, true)
 		return
 	}

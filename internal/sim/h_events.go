@@ -113,7 +113,7 @@ func (s *Server) addEvent(c *call) {
 		if args == nil {
 			args = map[string]any{}
 		}
-		conv.append(api.Event{Timestamp: isoNaive(c.now), Source: api.EventSourceUser, Action: action, Args: args}, c.now)
+		conv.append(api.Event{Timestamp: stamp(isoNaive(c.now)), Source: api.EventSourceUser, Action: action, Args: args}, c.now)
 	default:
 		writeInternalError(c.w)
 		return

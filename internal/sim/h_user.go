@@ -58,7 +58,7 @@ func (s *Server) repository(i int) api.Repository {
 	pushed := s.started.Add(-time.Duration(i+1) * 26 * time.Hour)
 	return api.Repository{
 		ID: itoa(100000 + 7919*i), FullName: r.name, GitProvider: "github", IsPublic: i%3 != 2,
-		StargazersCount: r.stars, PushedAt: isoUTC(pushed), OwnerType: owner, MainBranch: "main",
+		StargazersCount: r.stars, PushedAt: stamp(isoUTC(pushed)), OwnerType: owner, MainBranch: "main",
 	}
 }
 
@@ -194,7 +194,7 @@ func (s *Server) repositoryMicroagents(c *call) {
 		for i, m := range repoMicroagents {
 			out = append(out, api.RepositoryMicroagent{
 				Name: m.name, Path: ".openhands/microagents/" + m.name + ".md",
-				CreatedAt: isoUTC(s.started.Add(-time.Duration(30+i) * 24 * time.Hour)),
+				CreatedAt: stamp(isoUTC(s.started.Add(-time.Duration(30+i) * 24 * time.Hour))),
 			})
 		}
 		writeJSON(c.w, http.StatusOK, out)

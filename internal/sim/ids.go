@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/openhands-go/openhands-v0/timestamp"
+
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -77,4 +79,10 @@ func isoUTC(t time.Time) string {
 		return t.Format("2006-01-02T15:04:05Z")
 	}
 	return t.Format("2006-01-02T15:04:05.000000Z")
+}
+
+// stamp is a timestamp as the server writes it: the given text, kept.
+func stamp(text string) timestamp.Time {
+	t, _ := timestamp.Parse(text)
+	return t
 }

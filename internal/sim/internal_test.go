@@ -43,7 +43,7 @@ func TestHiddenEventsStayOutOfTrajectories(t *testing.T) {
 	s := New(WithClock(NewManualClock(DefaultEpoch)))
 	id := s.AddBulkConversation(0, 0)
 	c := s.conversations[id]
-	c.append(api.Event{Timestamp: "t", Source: api.EventSourceAgent, Action: "run", Args: map[string]any{"command": "x", "hidden": true}}, DefaultEpoch)
+	c.append(api.Event{Timestamp: stamp("t"), Source: api.EventSourceAgent, Action: "run", Args: map[string]any{"command": "x", "hidden": true}}, DefaultEpoch)
 	c.append(userMessage(DefaultEpoch, "seen", nil), DefaultEpoch)
 	c.bulk = nil
 	rec := newRecorderCall(t, s, "/api/conversations/"+id+"/trajectory")

@@ -68,8 +68,8 @@ func (s *Server) seed(now time.Time) {
 	v1id := hexID(s.cfg.seed, 32, "v1-conversation", "1")
 	created := now.Add(-12 * 24 * time.Hour)
 	s.v1[v1id] = &v1Conversation{info: api.ConversationInfo{
-		ConversationID: v1id, Title: "Build the documentation site", CreatedAt: isoUTC(created),
-		LastUpdatedAt: isoUTC(now.Add(-5 * time.Minute)), Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
+		ConversationID: v1id, Title: "Build the documentation site", CreatedAt: stamp(isoUTC(created)),
+		LastUpdatedAt: stamp(isoUTC(now.Add(-5 * time.Minute))), Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
 		Trigger: api.ConversationTriggerGui, URL: "http://agent-server.invalid:8000/api/conversations/" + v1id,
 		SessionAPIKey: keyFrom(s.cfg.seed, "v1-session-api-key", v1id), ConversationVersion: "V1",
 		SandboxID: "sandbox-" + hexID(s.cfg.seed, 12, "v1-sandbox", v1id), LlmModel: seedModel,
