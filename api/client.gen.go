@@ -343,8 +343,8 @@ type ConversationInfo struct {
 	// LastUpdatedAt ISO-8601, with or without a zone.
 	LastUpdatedAt timestamp.Time `json:"last_updated_at,omitempty,omitzero"`
 
-	// LlmModel The LLM model the conversation uses (newer servers).
-	LlmModel           string        `json:"llm_model,omitempty,omitzero"`
+	// LLMModel The LLM model the conversation uses (newer servers).
+	LLMModel           string        `json:"llm_model,omitempty,omitzero"`
 	NumConnections     int           `json:"num_connections,omitempty,omitzero"`
 	PrNumber           []int         `json:"pr_number,omitempty,omitzero"`
 	Public             bool          `json:"public,omitempty,omitzero"`
@@ -499,8 +499,8 @@ type Event struct {
 	// ID Contiguous from 0 within a conversation.
 	ID int `json:"id"`
 
-	// LlmMetrics Accumulated cost and token use up to this event.
-	LlmMetrics LLMMetrics `json:"llm_metrics,omitempty,omitzero"`
+	// LLMMetrics Accumulated cost and token use up to this event.
+	LLMMetrics LLMMetrics `json:"llm_metrics,omitempty,omitzero"`
 
 	// Message A human-readable summary; may be empty.
 	Message string `json:"message,omitempty,omitzero"`
@@ -811,9 +811,9 @@ type Settings struct {
 	GitUserEmail                        string     `json:"git_user_email,omitempty,omitzero"`
 	GitUserName                         string     `json:"git_user_name,omitempty,omitzero"`
 	Language                            string     `json:"language,omitempty,omitzero"`
-	LlmAPIKey                           string     `json:"llm_api_key,omitempty,omitzero"`
-	LlmBaseURL                          string     `json:"llm_base_url,omitempty,omitzero"`
-	LlmModel                            string     `json:"llm_model,omitempty,omitzero"`
+	LLMAPIKey                           string     `json:"llm_api_key,omitempty,omitzero"`
+	LLMBaseURL                          string     `json:"llm_base_url,omitempty,omitzero"`
+	LLMModel                            string     `json:"llm_model,omitempty,omitzero"`
 	MaxBudgetPerTask                    *float64   `json:"max_budget_per_task,omitempty"`
 	MaxIterations                       *int       `json:"max_iterations,omitempty"`
 	McpConfig                           *MCPConfig `json:"mcp_config,omitempty"`
@@ -851,10 +851,10 @@ type SettingsInfo struct {
 	GitUserEmail                        string     `json:"git_user_email,omitempty,omitzero"`
 	GitUserName                         string     `json:"git_user_name,omitempty,omitzero"`
 	Language                            string     `json:"language,omitempty,omitzero"`
-	LlmAPIKey                           string     `json:"llm_api_key,omitempty,omitzero"`
-	LlmAPIKeySet                        bool       `json:"llm_api_key_set"`
-	LlmBaseURL                          string     `json:"llm_base_url,omitempty,omitzero"`
-	LlmModel                            string     `json:"llm_model,omitempty,omitzero"`
+	LLMAPIKey                           string     `json:"llm_api_key,omitempty,omitzero"`
+	LLMAPIKeySet                        bool       `json:"llm_api_key_set"`
+	LLMBaseURL                          string     `json:"llm_base_url,omitempty,omitzero"`
+	LLMModel                            string     `json:"llm_model,omitempty,omitzero"`
 	MaxBudgetPerTask                    *float64   `json:"max_budget_per_task,omitempty"`
 	MaxIterations                       *int       `json:"max_iterations,omitempty"`
 	McpConfig                           *MCPConfig `json:"mcp_config,omitempty"`

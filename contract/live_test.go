@@ -121,9 +121,9 @@ func TestLiveRunWithWritesCleansUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *settingsAfter.EnableSoundNotifications != *settingsBefore.EnableSoundNotifications || !settingsAfter.LlmAPIKeySet {
+	if *settingsAfter.EnableSoundNotifications != *settingsBefore.EnableSoundNotifications || !settingsAfter.LLMAPIKeySet {
 		t.Errorf("settings not restored: sound %v -> %v, llm key set %v", *settingsBefore.EnableSoundNotifications,
-			*settingsAfter.EnableSoundNotifications, settingsAfter.LlmAPIKeySet)
+			*settingsAfter.EnableSoundNotifications, settingsAfter.LLMAPIKeySet)
 	}
 }
 

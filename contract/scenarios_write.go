@@ -169,7 +169,7 @@ func settingsScenario() Scenario {
 			changed.EnableSoundNotifications = &sound
 			if !s.Live() {
 				// A live run keeps the user's keys: a stored key cannot be read back to restore it.
-				changed.LlmAPIKey, changed.SearchAPIKey = fakeLLMKey, fakeSearchKey
+				changed.LLMAPIKey, changed.SearchAPIKey = fakeLLMKey, fakeSearchKey
 			}
 			if err := s.Client.StoreSettings(ctx, changed); err != nil {
 				return fail("storeSettings", err)
@@ -183,7 +183,7 @@ func settingsScenario() Scenario {
 				return err
 			}
 			if !s.Live() {
-				if err := check(after.LlmAPIKeySet, "getSettings: llm_api_key_set false after storing a key"); err != nil {
+				if err := check(after.LLMAPIKeySet, "getSettings: llm_api_key_set false after storing a key"); err != nil {
 					return err
 				}
 			}
@@ -212,7 +212,7 @@ func storable(info *api.SettingsInfo) (api.Settings, error) {
 	if err != nil {
 		return out, fmt.Errorf("getSettings: cannot reuse the settings: %w", err)
 	}
-	out.LlmAPIKey, out.SearchAPIKey, out.SandboxAPIKey = "", "", ""
+	out.LLMAPIKey, out.SearchAPIKey, out.SandboxAPIKey = "", "", ""
 	return out, nil
 }
 

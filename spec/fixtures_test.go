@@ -78,7 +78,7 @@ func TestFixtureEventsDecode(t *testing.T) {
 		t.Fatalf("page: %d events, has_more %v", len(page.Events), page.HasMore)
 	}
 	action, observation := page.Events[2], page.Events[3]
-	m := action.LlmMetrics
+	m := action.LLMMetrics
 	if m.AccumulatedCost != 0.0213 || m.AccumulatedTokenUsage.Model != "claude-sonnet-4-5-20250929" ||
 		m.AccumulatedTokenUsage.ContextWindow != 200000 || m.MaxBudgetPerTask != 0 {
 		t.Errorf("llm_metrics %+v", m)

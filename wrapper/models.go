@@ -102,7 +102,7 @@ func ModelFromEvent(ev api.Event) string {
 			return m
 		}
 	}
-	metrics := ev.LlmMetrics
+	metrics := ev.LLMMetrics
 	if m := strings.TrimSpace(metrics.AccumulatedTokenUsage.Model); m != "" {
 		return m
 	}

@@ -24,7 +24,7 @@ const (
 var ErrMissingLLMModel = errors.New("openhands: LLM_MODEL is not set: name the model to configure, e.g. anthropic/claude-sonnet-4-5")
 
 // GetSettings returns the user's settings (spec: getSettings). Secret
-// values are never returned; LlmAPIKeySet says whether a key is stored.
+// values are never returned; LLMAPIKeySet says whether a key is stored.
 // No stored settings yet is an error matching ErrNotFound.
 func (c *Client) GetSettings(ctx context.Context, opts ...Option) (*api.SettingsInfo, error) {
 	ctx = c.withCall(ctx, "GetSettings", opts)
@@ -128,12 +128,12 @@ func (c *Client) StoreLLMSettings(ctx context.Context, llm LLMSettings, opts ...
 			return fmt.Errorf("openhands: %s: %w", op, err)
 		}
 	}
-	s.LlmModel = strings.TrimSpace(llm.Model)
+	s.LLMModel = strings.TrimSpace(llm.Model)
 	if llm.BaseURL != "" {
-		s.LlmBaseURL = strings.TrimSpace(llm.BaseURL)
+		s.LLMBaseURL = strings.TrimSpace(llm.BaseURL)
 	}
 	if llm.APIKey != "" {
-		s.LlmAPIKey = strings.TrimSpace(llm.APIKey)
+		s.LLMAPIKey = strings.TrimSpace(llm.APIKey)
 	}
 	return c.StoreSettings(ctx, s)
 }
@@ -150,7 +150,7 @@ func settingsToStore(info api.SettingsInfo) (api.Settings, error) {
 	if err != nil {
 		return s, fmt.Errorf("copying the settings: %w", err)
 	}
-	s.LlmAPIKey, s.SearchAPIKey, s.SandboxAPIKey = "", "", ""
+	s.LLMAPIKey, s.SearchAPIKey, s.SandboxAPIKey = "", "", ""
 	s.SecretsStore = api.SecretsStore{}
 	return s, nil
 }

@@ -147,7 +147,7 @@ func TestGetSettings(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetSettings: %v", err)
 	}
-	if got.LlmModel != "openai/gpt-4o" || !got.LlmAPIKeySet || got.ConfirmationMode == nil || *got.ConfirmationMode {
+	if got.LLMModel != "openai/gpt-4o" || !got.LLMAPIKeySet || got.ConfirmationMode == nil || *got.ConfirmationMode {
 		t.Errorf("settings %+v", got)
 	}
 	missing := settingsServer(t, 404, `{"error": "Settings not found"}`)
@@ -211,8 +211,8 @@ func TestUpdateSettingsChangesOneAndKeepsTheRest(t *testing.T) {
 	masked := strings.Replace(storedSettings, `"llm_api_key": null`, `"llm_api_key": "**********"`, 1)
 	s := settingsServer(t, 200, masked)
 	err := s.c.UpdateSettings(context.Background(), func(st *api.Settings) {
-		if st.LlmAPIKey != "" || st.SearchAPIKey != "" || st.SandboxAPIKey != "" {
-			t.Errorf("change saw secret values: %q %q %q", st.LlmAPIKey, st.SearchAPIKey, st.SandboxAPIKey)
+		if st.LLMAPIKey != "" || st.SearchAPIKey != "" || st.SandboxAPIKey != "" {
+			t.Errorf("change saw secret values: %q %q %q", st.LLMAPIKey, st.SearchAPIKey, st.SandboxAPIKey)
 		}
 		st.MaxIterations = new(7)
 	})

@@ -39,10 +39,10 @@ func TestAgainstTheSimulator(t *testing.T) {
 		if err != nil {
 			t.Fatalf("GetSettings: %v", err)
 		}
-		if after.LlmModel != "openai/gpt-4o-mini" || !after.LlmAPIKeySet || after.LlmBaseURL != before.LlmBaseURL {
-			t.Errorf("LLM fields after: model %q key set %v base %q (before %q)", after.LlmModel, after.LlmAPIKeySet, after.LlmBaseURL, before.LlmBaseURL)
+		if after.LLMModel != "openai/gpt-4o-mini" || !after.LLMAPIKeySet || after.LLMBaseURL != before.LLMBaseURL {
+			t.Errorf("LLM fields after: model %q key set %v base %q (before %q)", after.LLMModel, after.LLMAPIKeySet, after.LLMBaseURL, before.LLMBaseURL)
 		}
-		after.LlmModel = before.LlmModel
+		after.LLMModel = before.LLMModel
 		b1, _ := settingsToStore(*before)
 		b2, _ := settingsToStore(*after)
 		if !settingsEqual(b1, b2) {

@@ -95,7 +95,7 @@ func (c *Client) Summary(ctx context.Context, id string, opts ...Option) (*Conve
 	)
 	g.run(func(ctx context.Context) (err error) {
 		info, err = c.GetConversation(ctx, id)
-		if err == nil && info.LlmModel != "" {
+		if err == nil && info.LLMModel != "" {
 			cancelModel()
 		}
 		return err
@@ -120,8 +120,8 @@ func (c *Client) Summary(ctx context.Context, id string, opts ...Option) (*Conve
 	s.EventCount, s.Host = count, host
 	s.FirstMessage = truncateRunes(firstMessage, maxFirstMessage)
 	switch {
-	case info.LlmModel != "":
-		s.Model, s.ModelSource = info.LlmModel, ModelSourceConversation
+	case info.LLMModel != "":
+		s.Model, s.ModelSource = info.LLMModel, ModelSourceConversation
 	case recentErr != nil:
 		return nil, recentErr
 	case recent != "":

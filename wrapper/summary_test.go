@@ -23,7 +23,7 @@ func TestSummaryFields(t *testing.T) {
 		CreatedAt: timestamp.MustParse("2025-11-09T10:00:00Z"), LastUpdatedAt: timestamp.MustParse("2025-11-09T10:05:00Z"),
 		SelectedRepository: "octo/repo", SelectedBranch: "main",
 		URL: "https://rt1.prod-runtime.all-hands.dev/api/conversations/" + stubConvID, SessionAPIKey: stubSessionKey,
-		LlmModel: "litellm_proxy/claude-sonnet-4",
+		LLMModel: "litellm_proxy/claude-sonnet-4",
 	})
 	long := strings.Repeat("é", 250) // 2 bytes a character: a byte cut would split one
 	f.setEvents(evUser(long), evAgent("run", "claude-sonnet-4-20250514"), evObs("run", 1))

@@ -153,7 +153,7 @@ func writeConversation(w io.Writer, c api.ConversationInfo, link string) error {
 		[2]string{"branch", c.SelectedBranch},
 		[2]string{"git_provider", string(c.GitProvider)},
 		[2]string{"trigger", string(c.Trigger)},
-		[2]string{"llm_model", c.LlmModel},
+		[2]string{"llm_model", c.LLMModel},
 		[2]string{"pr_number", strings.Join(prs, " ")},
 		[2]string{"version", c.ConversationVersion},
 		[2]string{"url", c.URL},

@@ -119,7 +119,7 @@ func TestRedactionHidesSecrets(t *testing.T) {
 	if c.SessionAPIKey != redacted {
 		t.Errorf("session key printed: %q", c.SessionAPIKey)
 	}
-	s := redactSettings(api.SettingsInfo{LlmAPIKey: "k1", SearchAPIKey: "k2", McpConfig: &api.MCPConfig{
+	s := redactSettings(api.SettingsInfo{LLMAPIKey: "k1", SearchAPIKey: "k2", McpConfig: &api.MCPConfig{
 		ShttpServers: []api.MCPSHTTPServerConfig{{URL: "u", APIKey: "k3"}},
 		StdioServers: []api.MCPStdioServerConfig{{Name: "n", Env: map[string]string{"TOKEN": "k4"}}},
 	}})

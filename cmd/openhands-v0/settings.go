@@ -23,7 +23,7 @@ func (a *app) settingsCommand() *cobra.Command {
 // redactSettings hides any secret value in settings as read. The server
 // never returns them (it answers null and *_set flags); this keeps it so.
 func redactSettings(s api.SettingsInfo) api.SettingsInfo {
-	for _, secret := range []*string{&s.LlmAPIKey, &s.SearchAPIKey, &s.SandboxAPIKey} {
+	for _, secret := range []*string{&s.LLMAPIKey, &s.SearchAPIKey, &s.SandboxAPIKey} {
 		if *secret != "" {
 			*secret = redacted
 		}
@@ -80,9 +80,9 @@ func (a *app) settingsGetCommand() *cobra.Command {
 				}
 				sort.Strings(providers)
 				return writeFields(w,
-					[2]string{"llm_model", info.LlmModel},
-					[2]string{"llm_base_url", info.LlmBaseURL},
-					[2]string{"llm_api_key_set", strconv.FormatBool(info.LlmAPIKeySet)},
+					[2]string{"llm_model", info.LLMModel},
+					[2]string{"llm_base_url", info.LLMBaseURL},
+					[2]string{"llm_api_key_set", strconv.FormatBool(info.LLMAPIKeySet)},
 					[2]string{"agent", info.Agent},
 					[2]string{"language", info.Language},
 					[2]string{"confirmation_mode", optBool(info.ConfirmationMode)},

@@ -201,7 +201,7 @@ func walkOSS(t *testing.T, conf *conformance) {
 
 	gs, err := c.GetSettingsWithResponse(x)
 	w.want("get settings", gs, err, 200)
-	ss, err := c.StoreSettingsWithResponse(x, api.Settings{LlmModel: "openai/gpt-5-2025-08-07", McpConfig: &api.MCPConfig{SseServers: []api.MCPSSEServerConfig{{URL: "https://mcp.example"}}}})
+	ss, err := c.StoreSettingsWithResponse(x, api.Settings{LLMModel: "openai/gpt-5-2025-08-07", McpConfig: &api.MCPConfig{SseServers: []api.MCPSSEServerConfig{{URL: "https://mcp.example"}}}})
 	w.want("store settings", ss, err, 200)
 	w.raw("POST", w.base, "/api/settings", "application/json", `{"condenser_max_size":3}`, 422)
 	rs, err := c.ResetSettingsWithResponse(x)

@@ -208,8 +208,8 @@ func (s *Server) lookup(cl *call, id string) *conversation {
 // currentModel is the LLM model the agent uses: the stored settings' model.
 // Call with s.mu held.
 func (s *Server) currentModel() string {
-	if s.settings != nil && s.settings.LlmModel != "" {
-		return s.settings.LlmModel
+	if s.settings != nil && s.settings.LLMModel != "" {
+		return s.settings.LLMModel
 	}
 	return DefaultModel
 }

@@ -37,7 +37,7 @@ func agentMessage(at time.Time, content string, metrics api.LLMMetrics) api.Even
 	return api.Event{
 		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: content, Action: "message",
 		Args:       map[string]any{"content": content, "file_urls": []string{}, "image_urls": []string{}, "wait_for_response": true, "security_risk": -1},
-		LlmMetrics: metrics,
+		LLMMetrics: metrics,
 	}
 }
 
@@ -95,7 +95,7 @@ func runAction(at time.Time, command, thought string, tc api.ToolCallMetadata, m
 			"command": command, "is_input": false, "thought": thought, "blocking": false, "is_static": false,
 			"cwd": nil, "hidden": false, "confirmation_state": "confirmed", "security_risk": 0,
 		},
-		ToolCallMetadata: tc, LlmMetrics: m,
+		ToolCallMetadata: tc, LLMMetrics: m,
 	}
 }
 
@@ -124,7 +124,7 @@ func readAction(at time.Time, path, thought string, tc api.ToolCallMetadata, m a
 			"path": path, "start": 0, "end": -1, "thought": thought, "security_risk": 0,
 			"impl_source": "oh_aci", "view_range": nil,
 		},
-		ToolCallMetadata: tc, LlmMetrics: m,
+		ToolCallMetadata: tc, LLMMetrics: m,
 	}
 }
 
@@ -138,7 +138,7 @@ func readObservation(at time.Time, path, content string, tc api.ToolCallMetadata
 func thinkAction(at time.Time, thought string, tc api.ToolCallMetadata, m api.LLMMetrics) api.Event {
 	return api.Event{
 		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "I am thinking...: " + thought, Action: "think",
-		Args: map[string]any{"thought": thought}, ToolCallMetadata: tc, LlmMetrics: m,
+		Args: map[string]any{"thought": thought}, ToolCallMetadata: tc, LLMMetrics: m,
 	}
 }
 
@@ -156,7 +156,7 @@ func editAction(at time.Time, path, fileText, thought string, tc api.ToolCallMet
 			"path": path, "command": "create", "file_text": fileText, "old_str": nil, "new_str": nil, "insert_line": nil,
 			"content": "", "start": 1, "end": -1, "thought": thought, "security_risk": 0, "impl_source": "oh_aci",
 		},
-		ToolCallMetadata: tc, LlmMetrics: m,
+		ToolCallMetadata: tc, LLMMetrics: m,
 	}
 }
 
@@ -182,7 +182,7 @@ func finishAction(at time.Time, finalThought string, tc api.ToolCallMetadata, m 
 	return api.Event{
 		Timestamp: stamp(isoNaive(at)), Source: api.EventSourceAgent, Message: "All done! What's next on the agenda?", Action: "finish",
 		Args:             map[string]any{"final_thought": finalThought, "outputs": map[string]any{}, "thought": ""},
-		ToolCallMetadata: tc, LlmMetrics: m,
+		ToolCallMetadata: tc, LLMMetrics: m,
 	}
 }
 

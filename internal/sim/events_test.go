@@ -130,11 +130,11 @@ func TestEventFormat(t *testing.T) {
 			if got := ev.ToolCallMetadata.ModelResponse.Model; got != "gpt-5-2025-08-07" {
 				t.Errorf("event %d model %q", ev.ID, got)
 			}
-			if ev.LlmMetrics.AccumulatedCost <= cost {
-				t.Errorf("event %d accumulated cost %v after %v", ev.ID, ev.LlmMetrics.AccumulatedCost, cost)
+			if ev.LLMMetrics.AccumulatedCost <= cost {
+				t.Errorf("event %d accumulated cost %v after %v", ev.ID, ev.LLMMetrics.AccumulatedCost, cost)
 			}
-			cost = ev.LlmMetrics.AccumulatedCost
-			if ev.ToolCallMetadata.ToolCallID == "" || ev.LlmMetrics.AccumulatedTokenUsage.PromptTokens == 0 {
+			cost = ev.LLMMetrics.AccumulatedCost
+			if ev.ToolCallMetadata.ToolCallID == "" || ev.LLMMetrics.AccumulatedTokenUsage.PromptTokens == 0 {
 				t.Errorf("event %d lacks tool call data: %+v", ev.ID, ev)
 			}
 		}

@@ -20,8 +20,8 @@ func (s *Server) getSettings(c *call) {
 	var info api.SettingsInfo
 	raw, _ := json.Marshal(s.settings)
 	_ = json.Unmarshal(raw, &info)
-	info.LlmAPIKey, info.SearchAPIKey, info.SandboxAPIKey = "", "", ""
-	info.LlmAPIKeySet = s.settings.LlmAPIKey != ""
+	info.LLMAPIKey, info.SearchAPIKey, info.SandboxAPIKey = "", "", ""
+	info.LLMAPIKeySet = s.settings.LLMAPIKey != ""
 	info.SearchAPIKeySet = s.settings.SearchAPIKey != ""
 	info.SecretsStore = api.SecretsStore{ProviderTokens: map[string]any{}}
 	info.ProviderTokensSet = s.providerTokensSet()
@@ -81,14 +81,14 @@ func (s *Server) storeSettings(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old := s.settings; old != nil {
-		if req.LlmAPIKey == "" {
-			req.LlmAPIKey = old.LlmAPIKey
+		if req.LLMAPIKey == "" {
+			req.LLMAPIKey = old.LLMAPIKey
 		}
-		if req.LlmModel == "" {
-			req.LlmModel = old.LlmModel
+		if req.LLMModel == "" {
+			req.LLMModel = old.LLMModel
 		}
-		if req.LlmBaseURL == "" {
-			req.LlmBaseURL = old.LlmBaseURL
+		if req.LLMBaseURL == "" {
+			req.LLMBaseURL = old.LLMBaseURL
 		}
 		if req.SearchAPIKey == "" {
 			req.SearchAPIKey = old.SearchAPIKey

@@ -72,7 +72,7 @@ func ctx(t *testing.T) context.Context { return t.Context() }
 // settings stores minimal settings (createConversation needs them).
 func (e *env) storeSettings(model string) {
 	e.t.Helper()
-	r, err := e.client.StoreSettingsWithResponse(ctx(e.t), api.Settings{LlmModel: model, LlmAPIKey: "sk-test"})
+	r, err := e.client.StoreSettingsWithResponse(ctx(e.t), api.Settings{LLMModel: model, LLMAPIKey: "sk-test"})
 	if err != nil || r.StatusCode() != 200 {
 		e.t.Fatalf("store settings: %v %d %s", err, r.StatusCode(), r.Body)
 	}

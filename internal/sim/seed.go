@@ -22,7 +22,7 @@ func (s *Server) seed(now time.Time) {
 	iterations, no, yes := 100, false, true
 	s.settings = &api.Settings{
 		Language: "en", Agent: agentClass, MaxIterations: &iterations, ConfirmationMode: &no,
-		LlmModel: seedModel, LlmAPIKey: seedLLMKey,
+		LLMModel: seedModel, LLMAPIKey: seedLLMKey,
 		EnableDefaultCondenser: &yes, EnableSoundNotifications: &no, EnableProactiveConversationStarters: &yes,
 		EnableSolvabilityAnalysis: &yes, UserConsentsToAnalytics: &no,
 		GitUserName: "openhands", GitUserEmail: "openhands@all-hands.dev",
@@ -72,7 +72,7 @@ func (s *Server) seed(now time.Time) {
 		LastUpdatedAt: stamp(isoUTC(now.Add(-5 * time.Minute))), Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
 		Trigger: api.ConversationTriggerGui, URL: "http://agent-server.invalid:8000/api/conversations/" + v1id,
 		SessionAPIKey: keyFrom(s.cfg.seed, "v1-session-api-key", v1id), ConversationVersion: "V1",
-		SandboxID: "sandbox-" + hexID(s.cfg.seed, 12, "v1-sandbox", v1id), LlmModel: seedModel,
+		SandboxID: "sandbox-" + hexID(s.cfg.seed, 12, "v1-sandbox", v1id), LLMModel: seedModel,
 	}}
 }
 

@@ -19,7 +19,7 @@ func TestSettings(t *testing.T) {
 	wantJSON(t, g.Body, `{"error":"Settings not found"}`)
 
 	s, err := e.client.StoreSettingsWithResponse(ctx(t), api.Settings{
-		LlmModel: "anthropic/claude-sonnet-4-5-20250929", LlmAPIKey: "sk-secret", LlmBaseURL: "https://llm.example",
+		LLMModel: "anthropic/claude-sonnet-4-5-20250929", LLMAPIKey: "sk-secret", LLMBaseURL: "https://llm.example",
 		SearchAPIKey: "tvly-secret", Language: "fr", MaxIterations: ptr(50), UserConsentsToAnalytics: ptr(true),
 		EnableSoundNotifications: ptr(true),
 	})
@@ -33,7 +33,7 @@ func TestSettings(t *testing.T) {
 	if got == nil || strings.Contains(string(g.Body), "sk-secret") || strings.Contains(string(g.Body), "tvly-secret") {
 		t.Fatalf("settings leak a secret or are missing: %s", g.Body)
 	}
-	if !got.LlmAPIKeySet || !got.SearchAPIKeySet || got.LlmModel != "anthropic/claude-sonnet-4-5-20250929" || got.Language != "fr" ||
+	if !got.LLMAPIKeySet || !got.SearchAPIKeySet || got.LLMModel != "anthropic/claude-sonnet-4-5-20250929" || got.Language != "fr" ||
 		*got.MaxIterations != 50 || !*got.EnableSoundNotifications || !*got.EnableDefaultCondenser {
 		t.Errorf("settings: %s", g.Body)
 	}
@@ -48,7 +48,7 @@ func TestSettings(t *testing.T) {
 	if got.Language != "" || got.MaxIterations != nil || *got.EnableSoundNotifications || got.Agent != "CodeActAgent" {
 		t.Errorf("omitted fields were kept: %s", g.Body)
 	}
-	if !got.LlmAPIKeySet || !got.SearchAPIKeySet || got.LlmModel == "" || got.LlmBaseURL != "https://llm.example" || got.UserConsentsToAnalytics == nil || !*got.UserConsentsToAnalytics {
+	if !got.LLMAPIKeySet || !got.SearchAPIKeySet || got.LLMModel == "" || got.LLMBaseURL != "https://llm.example" || got.UserConsentsToAnalytics == nil || !*got.UserConsentsToAnalytics {
 		t.Errorf("kept fields were lost: %s", g.Body)
 	}
 
