@@ -62,7 +62,27 @@
 //			return err
 //		}
 //		fmt.Println(ev.ID, ev.Source, ev.Action, ev.Observation)
+//		if run, ok := wrapper.AsRun(ev); ok { // typed accessors for the common kinds
+//			fmt.Println("$", run.Command)
+//		}
 //	}
+//
+// ActionRun, ObservationAgentStateChanged and the other constants name every
+// kind the server emits; kinds the SDK does not know pass through untouched.
+// Timestamps are timestamp.Time values (ev.Timestamp.Time, naive or zoned).
+//
+// # Change one setting
+//
+//	err := c.UpdateSettings(ctx, func(s *api.Settings) { s.MaxIterations = new(50) })
+//
+// # Options for one call
+//
+// Every method takes Options last, for that call only: WithHeader,
+// WithTimeout, WithRetry, WithResponseInto, and the options of Wait,
+// DownloadTrajectory and the scans:
+//
+//	var resp *http.Response
+//	info, err := c.GetConversation(ctx, id, wrapper.WithTimeout(5*time.Second), wrapper.WithResponseInto(&resp))
 //
 // # Download a trajectory
 //
@@ -97,5 +117,9 @@
 // Conversation-scoped calls (events, trajectory, files, message, ...) go to
 // the app host and, when it answers a maintenance page, a page without V0 or
 // a 5xx, to the conversation's runtime host; WithHostPolicy forces either.
-// c.API() exposes the generated client for any operation not wrapped here.
+// c.API() exposes the generated client for any operation not wrapped here;
+// CheckResponse turns its answers into the same errors.
+//
+// Package openhandstest runs a fake server for testing code built on this
+// package.
 package wrapper
