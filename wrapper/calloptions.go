@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -16,7 +17,7 @@ type callConfig struct {
 	requestTimeout time.Duration
 	retry          RetryPolicy
 	header         http.Header
-	respInto       **http.Response
+	respInto       *responseSink
 	wait           waitConfig
 	download       downloadConfig
 	scan           scanConfig
@@ -111,16 +112,30 @@ func WithHeader(name, value string) Option {
 
 // WithResponseInto stores the last HTTP response of a call in *dst: its
 // status and headers (a request id, the rate-limit headers). Its body has
-// been read and closed by then. Given to New, every call stores into the
-// same *dst.
+// been read and closed by then. A call that sends several requests at once
+// (Summary) stores whichever ends last. Given to New, every call stores into
+// the same *dst, which suits a client used by one goroutine.
 func WithResponseInto(dst **http.Response) Option {
 	return func(c *config) error {
 		if dst == nil {
 			return errors.New("openhands: WithResponseInto(nil)")
 		}
-		c.respInto = dst
+		c.respInto = &responseSink{dst: dst}
 		return nil
 	}
+}
+
+// responseSink is where WithResponseInto stores a response; a call may send
+// requests concurrently (Summary), so the store is locked.
+type responseSink struct {
+	mu  sync.Mutex
+	dst **http.Response
+}
+
+func (s *responseSink) store(resp *http.Response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	*s.dst = resp
 }
 
 // callTransport refuses a call whose options failed and stores its last
@@ -143,7 +158,7 @@ func (t callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := t.next.RoundTrip(req)
 	if cc.respInto != nil && resp != nil {
-		*cc.respInto = resp
+		cc.respInto.store(resp)
 	}
 	return resp, err
 }

@@ -193,3 +193,23 @@ func TestValidationErrorsNameTheMethod(t *testing.T) {
 }
 
 func second2[T any](_ T, err error) error { return err }
+
+// Summary's concurrent requests store the response without a race (run
+// with -race).
+func TestResponseIntoWithConcurrentRequests(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/events"):
+			stubJSON(w, 200, api.EventPage{Events: []api.Event{}})
+		default:
+			stubJSON(w, 200, api.ConversationInfo{ConversationID: stubConvID, Title: "t", Status: api.ConversationStatusStopped})
+		}
+	})
+	var resp *http.Response
+	if _, err := s.c.Summary(context.Background(), stubConvID, WithResponseInto(&resp)); err != nil {
+		t.Fatal(err)
+	}
+	if resp == nil || resp.StatusCode != 200 {
+		t.Errorf("stored %v", resp)
+	}
+}
