@@ -1,3 +1,4 @@
+//lint:file-ignore SA1019 every V0 operation is deprecated upstream; these show the raw client the SDK wraps.
 package wrapper_test
 
 import (
