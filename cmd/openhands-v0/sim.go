@@ -72,6 +72,9 @@ form is under Flags); --latency delays every answer.`,
 				opts = append(opts, sim.WithKeepRunning())
 			}
 			if cmd.Flags().Changed("api-key") {
+				if m == sim.ModeOSS {
+					return usagef("--api-key is the hosted service's key: give --mode hosted too (a self-hosted server takes --session-api-key)")
+				}
 				opts = append(opts, sim.WithAPIKey(a.apiKey))
 			}
 			if cmd.Flags().Changed("session-api-key") {

@@ -94,6 +94,7 @@ func TestSimServeRefusesBadSwitches(t *testing.T) {
 		{"--fault", "teapot"},
 		{"--bulk-events", "-1"},
 		{"--latency", "-1s"},
+		{"--api-key", "k"}, // oss mode has no API keys
 	} {
 		r := runCLI(t, append([]string{"sim", "serve", "--addr", "127.0.0.1:0"}, args...)...)
 		if r.code != exitUsage {
