@@ -19,12 +19,12 @@ func Example() {
 
 	fmt.Println(ev.Timestamp.Naive(), conv.CreatedAt.Naive())
 	fmt.Println(ev.Timestamp.Sub(conv.CreatedAt.Time).Round(time.Millisecond))
-	fmt.Println(ev.Timestamp.In(time.UTC).Format(time.Kitchen))
+	fmt.Println(ev.Timestamp.AssumeZone(time.FixedZone("CET", 3600)).UTC().Format(time.Kitchen)) // a server on CET
 	b, _ := json.Marshal(ev)
 	fmt.Println(string(b))
 	// Output:
 	// true false
 	// 2.481s
-	// 10:14AM
+	// 9:14AM
 	// {"id":3,"timestamp":"2025-11-28T10:14:05.482113"}
 }

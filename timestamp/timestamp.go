@@ -9,7 +9,7 @@
 // conversations' last_updated_at), is the wall clock of the server's host,
 // whose zone the API never says: it decodes as that wall-clock reading in
 // UTC, and Naive reports it, so that a caller who knows the server's zone can
-// place it with In. On the hosted service and in the usual container the
+// place it with AssumeZone. On the hosted service and in the usual container the
 // host runs on UTC, so the reading is right as it is.
 package timestamp
 
@@ -68,14 +68,17 @@ func parse(s string) (time.Time, bool, error) {
 }
 
 // Naive reports whether the server wrote the time without a zone: the
-// server host's wall clock, read as UTC (see the package documentation).
+// server host's wall clock, read as UTC (see the package documentation and
+// AssumeZone).
 func (t Time) Naive() bool { return t.naive }
 
-// In returns a naive time as the same wall-clock reading in loc (the
-// server's zone, when the caller knows it); a zoned time is returned as is.
-func (t Time) In(loc *time.Location) time.Time {
+// AssumeZone returns a naive time as the same wall-clock reading in loc
+// (the server's zone, when the caller knows it); a zoned time names an
+// instant already and is returned as is. (In, from time.Time, converts as
+// usual: a naive time counts as UTC there.)
+func (t Time) AssumeZone(loc *time.Location) time.Time {
 	if !t.naive {
-		return t.Time.In(loc)
+		return t.Time
 	}
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()

@@ -76,12 +76,15 @@ func TestNewParseAndIn(t *testing.T) {
 	}
 	naive := MustParse("2025-11-28T10:14:05")
 	berlin := time.FixedZone("Berlin", 3600)
-	if got := naive.In(berlin); got.Hour() != 10 || got.Location() != berlin || !got.Equal(time.Date(2025, 11, 28, 9, 14, 5, 0, time.UTC)) {
+	if got := naive.AssumeZone(berlin); got.Hour() != 10 || got.Location() != berlin || !got.Equal(time.Date(2025, 11, 28, 9, 14, 5, 0, time.UTC)) {
 		t.Errorf("a naive time placed in Berlin: %v", got)
 	}
+	if got := naive.In(berlin); got.Hour() != 11 {
+		t.Errorf("In converts a naive time read as UTC: %v", got)
+	}
 	zoned := MustParse("2025-11-28T10:14:05Z")
-	if got := zoned.In(berlin); got.Hour() != 11 {
-		t.Errorf("a zoned time shown in Berlin: %v", got)
+	if got := zoned.AssumeZone(berlin); !got.Equal(zoned.Time) {
+		t.Errorf("a zoned time moved: %v", got)
 	}
 	if _, err := Parse("28/11/2025"); err == nil {
 		t.Error("Parse accepted 28/11/2025")
