@@ -91,8 +91,10 @@ func notSent(err error) bool {
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if cc, ok := ctx.Value(callKey{}).(*callConfig); ok {
-		t = &retryTransport{next: t.next, policy: cc.retry, timeout: cc.timeout, log: t.log, sleep: t.sleep}
+	if cc, ok := ctx.Value(callKey{}).(*callConfig); ok { // one call's own policy and timeout
+		own := *t
+		own.policy, own.timeout = cc.retry, cc.timeout
+		t = &own
 	}
 	attempts := max(t.policy.MaxAttempts, 1)
 	tries, _ := ctx.Value(triesKey{}).(*int)
