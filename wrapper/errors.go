@@ -47,7 +47,9 @@ var (
 // the success the spec declares. Match it with errors.Is against the
 // sentinels above, or errors.As to read the details.
 type APIError struct {
-	// Operation is the spec's operationId, e.g. "getConversation".
+	// Operation is the spec's operationId, e.g. "getConversation"; for input
+	// the SDK refused before sending (ErrValidation), the SDK method that
+	// was called, e.g. "GetConversation".
 	Operation string
 	// Host says which host answered: "app", "runtime" or, for
 	// PostGitHubComment, "github".
