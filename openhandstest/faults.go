@@ -2,11 +2,22 @@ package openhandstest
 
 import "github.com/openhands-go/openhands-v0/internal/sim"
 
-// Fault is a misbehaviour injected into matching requests: Kind says what
-// happens; Method, Path (an exact path, a prefix ending in "*", or segments
-// written {name} matching any one segment, e.g.
-// "/api/conversations/{id}/events"), Host and Times say to which requests.
-// Times 0 means every matching request until ClearFaults.
+// Fault is a misbehaviour injected into matching requests. Its fields:
+//
+//   - Kind: what happens (FaultStatus, FaultSlowBody, ...).
+//   - Method ("" for any), Path (an exact path, a prefix ending in "*", or
+//     segments written {name} matching any one segment, e.g.
+//     "/api/conversations/{id}/events"; "" for every path), Host (HostApp,
+//     HostRuntime or HostAny): which requests.
+//   - Times: how many matching requests it hits; 0 means every one until
+//     ClearFaults.
+//   - Latency: waited first, whatever the kind.
+//   - Status, ContentType, Body, Header: FaultStatus's answer (Body also
+//     replaces FaultMalformedJSON's); Status and ContentType also shape
+//     FaultOversizedBody.
+//   - Size: FaultOversizedBody's body size, or the bytes FaultTruncatedBody
+//     sends.
+//   - ChunkSize, ChunkDelay: FaultSlowBody's pace.
 type Fault = sim.Fault
 
 // FaultKind is what a Fault does.
