@@ -12,6 +12,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/export"
+	"github.com/openhands-go/openhands-v0/timestamp"
 )
 
 // hostile is a string that runs script wherever it is not escaped.
@@ -33,7 +34,7 @@ func writeArchive(t *testing.T, dir string, convs ...testConv) {
 	for _, c := range convs {
 		id := c.info.ConversationID
 		e := &export.Entry{ConversationID: id, Title: c.info.Title, Status: string(c.info.Status),
-			CreatedAt: c.info.CreatedAt, LastUpdatedAt: c.info.LastUpdatedAt, EventCount: len(c.events)}
+			CreatedAt: c.info.CreatedAt.String(), LastUpdatedAt: c.info.LastUpdatedAt.String(), EventCount: len(c.events)}
 		m.Conversations[id] = e
 		if c.failed != "" {
 			e.Error = c.failed
@@ -75,7 +76,7 @@ func writeTestFile(t *testing.T, dir, rel string, b []byte) export.File {
 
 func info(id, title string) api.ConversationInfo {
 	return api.ConversationInfo{ConversationID: id, Title: title, Status: api.ConversationStatusStopped, ConversationVersion: "V0",
-		CreatedAt: "2026-01-02T10:00:00Z", LastUpdatedAt: "2026-01-02T11:00:00Z",
+		CreatedAt: timestamp.MustParse("2026-01-02T10:00:00Z"), LastUpdatedAt: timestamp.MustParse("2026-01-02T11:00:00Z"),
 		SelectedRepository: "acme/widgets", SelectedBranch: "main"}
 }
 
@@ -123,7 +124,7 @@ func hostileEvents() []map[string]any {
 
 func hostileConv() testConv {
 	in := info("hostile", hostile)
-	in.SelectedRepository, in.SelectedBranch, in.LlmModel = hostile, hostile, hostile
+	in.SelectedRepository, in.SelectedBranch, in.LLMModel = hostile, hostile, hostile
 	in.Status = api.ConversationStatus(hostile)
 	return testConv{info: in, events: hostileEvents()}
 }

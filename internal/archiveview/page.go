@@ -56,7 +56,7 @@ func renderConversation(dir, folder string, e *export.Entry, s *summary) error {
 	if info, err := readInfo(filepath.Join(dir, filepath.FromSlash(e.Files[0].Path))); err == nil {
 		s.Title, s.Status = info.Title, string(info.Status)
 		s.Repo, s.Branch = info.SelectedRepository, info.SelectedBranch
-		s.Created, s.Updated, s.Model = info.CreatedAt, info.LastUpdatedAt, info.LlmModel
+		s.Created, s.Updated, s.Model = info.CreatedAt.String(), info.LastUpdatedAt.String(), info.LLMModel
 	}
 	content := e.Files[len(e.Files)-1]
 	chunkDir := filepath.Join(dir, folder, ChunkDir)
