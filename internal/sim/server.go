@@ -106,6 +106,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host, runtimeID, path := splitHost(r.URL.Path)
 	sw := &statusWriter{ResponseWriter: w}
 	idx := s.arrivals.add(Arrival{Time: now, Method: r.Method, Path: path, Host: host, RuntimeID: runtimeID})
+	sw.sent = func(status int) { s.arrivals.setStatus(idx, status) }
 	fault, hit := s.faults.take(r.Method, path, host)
 	if hit {
 		s.arrivals.setFault(idx, fault.Kind)
@@ -289,19 +290,28 @@ func validConversationID(w http.ResponseWriter, id string) bool {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// sent records the status as it is sent, before any byte leaves: a
+	// client that sees the connection drop right after the headers must
+	// find the arrival's status already set.
+	sent func(status int)
+}
+
+func (w *statusWriter) setStatus(status int) {
+	if w.status == 0 {
+		w.status = status
+		if w.sent != nil {
+			w.sent(status)
+		}
+	}
 }
 
 func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
+	w.setStatus(status)
 	w.ResponseWriter.WriteHeader(status)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.setStatus(http.StatusOK)
 	return w.ResponseWriter.Write(b)
 }
 
