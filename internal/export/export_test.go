@@ -455,7 +455,7 @@ func TestTwoIDsNeverShareAFolder(t *testing.T) {
 	lookalike := folderName(unsafe) // "id-<24 hex>": a safe name as it stands
 	f := newFake(0)
 	for _, id := range []string{unsafe, lookalike, "abc", "ABC"} {
-		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "t " + id, Status: api.ConversationStatusStopped, LastUpdatedAt: "x"})
+		f.convs = append(f.convs, api.ConversationInfo{ConversationID: id, Title: "t " + id, Status: api.ConversationStatusStopped, LastUpdatedAt: timestamp.MustParse("2026-01-01T00:00:00Z")})
 		f.counts[id] = 1
 	}
 	dir := t.TempDir()
