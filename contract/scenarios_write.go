@@ -39,7 +39,7 @@ func lifecycleScenario() Scenario {
 			}
 			id := created.ConversationID
 			conv := own(s, id)
-			if _, err := s.Client.StartConversation(ctx, id); err != nil {
+			if _, err := s.Client.StartConversation(ctx, id, nil); err != nil {
 				return fail("startConversation", err)
 			}
 			// A server keeps a conversation whose agent is done RUNNING, awaiting
@@ -63,7 +63,7 @@ func lifecycleScenario() Scenario {
 			if err := s.Client.RenameConversation(ctx, id, "openhands-v0 contract lifecycle"); err != nil {
 				return fail("updateConversation", err)
 			}
-			if _, err := s.Client.StartConversation(ctx, id); err != nil {
+			if _, err := s.Client.StartConversation(ctx, id, nil); err != nil {
 				return fail("startConversation (again)", err)
 			}
 			if _, err := waitRunning(ctx, s, id); err != nil {
@@ -83,9 +83,9 @@ func lifecycleScenario() Scenario {
 			if err := s.Client.AddEvent(ctx, id, map[string]any{"action": "message", "args": map[string]any{"content": "A note from the contract test.", "image_urls": []any{}}}); err != nil {
 				return fail("addEvent", err)
 			}
-			up, err := s.Client.UploadFiles(ctx, id, wrapper.UploadFile{Name: "contract-note.txt", Open: func() (io.ReadCloser, error) {
+			up, err := s.Client.UploadFiles(ctx, id, []wrapper.UploadFile{{Name: "contract-note.txt", Open: func() (io.ReadCloser, error) {
 				return io.NopCloser(strings.NewReader("uploaded by the openhands-v0 contract test\n")), nil
-			}})
+			}}})
 			if err != nil {
 				return fail("uploadFiles", err)
 			}

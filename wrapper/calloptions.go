@@ -52,7 +52,7 @@ func (c *Client) withCall(ctx context.Context, method string, opts []Option) con
 		before, after := c.cfg, cfg
 		before.callConfig, after.callConfig = callConfig{}, callConfig{}
 		if !reflect.DeepEqual(before, after) {
-			err = errors.New("only WithHeader, WithTimeout, WithRetry, WithResponseInto and the options of Wait, DownloadTrajectory and the event scans apply to one call")
+			err = errors.New("only WithHeader, WithTimeout, WithRequestTimeout, WithRetry, WithResponseInto and the options of Wait, DownloadTrajectory and the event scans apply to one call")
 		}
 	}
 	cc := cfg.callConfig

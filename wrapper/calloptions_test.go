@@ -214,3 +214,32 @@ func TestResponseIntoWithConcurrentRequests(t *testing.T) {
 		t.Errorf("stored %v", resp)
 	}
 }
+
+// The whole-request bound can be given to one call too.
+func TestPerCallRequestTimeout(t *testing.T) {
+	release := make(chan struct{})
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for { // a byte at a time: never silent for long, never done
+			select {
+			case <-release:
+				return
+			case <-r.Context().Done():
+				return
+			case <-tick.C:
+				_, _ = w.Write([]byte(" "))
+				w.(http.Flusher).Flush()
+			}
+		}
+	}, WithRetry(NoRetry()))
+	defer close(release)
+	_, err := s.c.ListModels(context.Background(), WithRequestTimeout(50*time.Millisecond))
+	var timeout interface{ Timeout() bool }
+	if !errors.As(err, &timeout) || !timeout.Timeout() || !strings.Contains(err.Error(), "in all") {
+		t.Errorf("a dripping answer under a per-call bound: %v", err)
+	}
+}

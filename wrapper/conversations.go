@@ -94,7 +94,8 @@ func (c *Client) RenameConversation(ctx context.Context, id, title string, opts 
 
 // StartConversation starts a conversation's agent loop (spec:
 // startConversation). providers, if any, are sent as providers_set.
-func (c *Client) StartConversation(ctx context.Context, id string, providers ...api.ProviderType) (*api.ConversationResponse, error) {
+func (c *Client) StartConversation(ctx context.Context, id string, providers []api.ProviderType, opts ...Option) (*api.ConversationResponse, error) {
+	ctx = c.withCall(ctx, "StartConversation", opts)
 	const op = "startConversation"
 	if err := validID(ctx, id); err != nil {
 		return nil, err

@@ -70,10 +70,10 @@ func TestStartStopRename(t *testing.T) {
 		stubJSON(w, 200, api.ConversationResponse{Status: "ok", ConversationID: stubConvID, ConversationStatus: "RUNNING"})
 	})
 	ctx := context.Background()
-	if _, err := s.c.StartConversation(ctx, stubConvID); err != nil {
+	if _, err := s.c.StartConversation(ctx, stubConvID, nil); err != nil {
 		t.Fatalf("StartConversation: %v", err)
 	}
-	if _, err := s.c.StartConversation(ctx, stubConvID, api.ProviderTypeGithub, api.ProviderTypeGitlab); err != nil {
+	if _, err := s.c.StartConversation(ctx, stubConvID, []api.ProviderType{api.ProviderTypeGithub, api.ProviderTypeGitlab}); err != nil {
 		t.Fatalf("StartConversation with providers: %v", err)
 	}
 	stopped, err := s.c.StopConversation(ctx, stubConvID)

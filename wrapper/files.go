@@ -117,7 +117,8 @@ func FileFromBytes(name string, data []byte) UploadFile {
 // UploadFiles uploads files into the conversation's workspace (spec:
 // uploadFiles) and returns what the server wrote and what it skipped, with
 // the reason. Contents are streamed, never held in memory whole.
-func (c *Client) UploadFiles(ctx context.Context, id string, files ...UploadFile) (*api.UploadFilesResult, error) {
+func (c *Client) UploadFiles(ctx context.Context, id string, files []UploadFile, opts ...Option) (*api.UploadFilesResult, error) {
+	ctx = c.withCall(ctx, "UploadFiles", opts)
 	const op = "uploadFiles"
 	if len(files) == 0 {
 		return nil, inputError(sdkMethod(ctx, op), "no files to upload")

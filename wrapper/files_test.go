@@ -156,7 +156,7 @@ func TestUploadFiles(t *testing.T) {
 	got := map[string][]byte{}
 	dt := &dialFailsFirst{next: http.DefaultTransport, n: 1}
 	s := newStub(t, uploadServer(t, got), WithTransport(dt))
-	res, err := s.c.UploadFiles(context.Background(), stubConvID, FileFromBytes("notes.txt", []byte("hello")), FileFromPath(path))
+	res, err := s.c.UploadFiles(context.Background(), stubConvID, []UploadFile{FileFromBytes("notes.txt", []byte("hello")), FileFromPath(path)})
 	if err != nil {
 		t.Fatalf("UploadFiles: %v", err)
 	}
@@ -185,7 +185,7 @@ func TestUploadFilesFallsBackWithTheWholeBody(t *testing.T) {
 		stubRaw(w, 500, "text/html", maintenancePage)
 	})
 	content := zipBytes(256 << 10)
-	if _, err := app.c.UploadFiles(context.Background(), stubConvID, FileFromBytes("a.bin", content)); err != nil {
+	if _, err := app.c.UploadFiles(context.Background(), stubConvID, []UploadFile{FileFromBytes("a.bin", content)}); err != nil {
 		t.Fatalf("UploadFiles: %v", err)
 	}
 	if !bytes.Equal(got["a.bin"], content) {
@@ -196,20 +196,20 @@ func TestUploadFilesFallsBackWithTheWholeBody(t *testing.T) {
 func TestUploadFilesRefusals(t *testing.T) {
 	s := newStub(t, uploadServer(t, map[string][]byte{}))
 	ctx := context.Background()
-	if _, err := s.c.UploadFiles(ctx, stubConvID); !errors.Is(err, ErrValidation) {
+	if _, err := s.c.UploadFiles(ctx, stubConvID, nil); !errors.Is(err, ErrValidation) {
 		t.Errorf("no files: %v", err)
 	}
-	if _, err := s.c.UploadFiles(ctx, stubConvID, UploadFile{Name: "x"}); !errors.Is(err, ErrValidation) {
+	if _, err := s.c.UploadFiles(ctx, stubConvID, []UploadFile{{Name: "x"}}); !errors.Is(err, ErrValidation) {
 		t.Errorf("no content: %v", err)
 	}
-	if _, err := s.c.UploadFiles(ctx, stubConvID, FileFromBytes("", nil)); !errors.Is(err, ErrValidation) {
+	if _, err := s.c.UploadFiles(ctx, stubConvID, []UploadFile{FileFromBytes("", nil)}); !errors.Is(err, ErrValidation) {
 		t.Errorf("no name: %v", err)
 	}
 	if n := len(s.requests()); n != 0 {
 		t.Errorf("%d requests for refused input", n)
 	}
 	missing := filepath.Join(t.TempDir(), "absent.txt")
-	_, err := s.c.UploadFiles(ctx, stubConvID, FileFromBytes("ok.txt", []byte("x")), FileFromPath(missing))
+	_, err := s.c.UploadFiles(ctx, stubConvID, []UploadFile{FileFromBytes("ok.txt", []byte("x")), FileFromPath(missing)})
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "absent.txt") {
 		t.Errorf("missing file: err = %v, want one naming it", err)
 	}

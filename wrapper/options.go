@@ -14,9 +14,9 @@ import (
 // method): the same type for both. Options are applied in order; the first
 // one that fails stops New with its error, or fails the call with
 // ErrValidation before anything is sent. Per call, only the options that
-// shape a call apply: WithHeader, WithTimeout, WithRetry, WithResponseInto,
-// and the options of Wait, DownloadTrajectory and the event scans; another
-// (WithBaseURL, WithAPIKey, ...) fails the call.
+// shape a call apply: WithHeader, WithTimeout, WithRequestTimeout, WithRetry,
+// WithResponseInto, and the options of Wait, DownloadTrajectory and the
+// event scans; another (WithBaseURL, WithAPIKey, ...) fails the call.
 type Option func(*config) error
 
 // HostPolicy says which host serves conversation-scoped calls.

@@ -91,9 +91,9 @@ func notSent(err error) bool {
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if cc, ok := ctx.Value(callKey{}).(*callConfig); ok { // one call's own policy and timeout
+	if cc, ok := ctx.Value(callKey{}).(*callConfig); ok { // one call's own policy and timeouts
 		own := *t
-		own.policy, own.timeout = cc.retry, cc.timeout
+		own.policy, own.timeout, own.whole = cc.retry, cc.timeout, cc.requestTimeout
 		t = &own
 	}
 	attempts := max(t.policy.MaxAttempts, 1)

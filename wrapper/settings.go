@@ -56,8 +56,9 @@ func (c *Client) StoreSettings(ctx context.Context, s api.Settings, opts ...Opti
 // set SandboxAPIKey in change if you use one. With no stored settings yet,
 // change starts from empty settings. A change that returns without touching
 // anything still stores the settings as read.
-func (c *Client) UpdateSettings(ctx context.Context, change func(*api.Settings)) error {
+func (c *Client) UpdateSettings(ctx context.Context, change func(*api.Settings), opts ...Option) error {
 	const op = "UpdateSettings"
+	ctx = c.withCall(ctx, op, opts)
 	if change == nil {
 		return inputError(sdkMethod(ctx, op), "change is nil")
 	}

@@ -109,7 +109,7 @@ func TestAgainstTheSimulator(t *testing.T) {
 		if err != nil || info.URL == "" || info.SessionAPIKey == "" {
 			t.Fatalf("GetConversation: %+v, %v; want a running conversation", info, err)
 		}
-		up, err := c.UploadFiles(ctx, id, FileFromBytes("hello.txt", []byte("hello from the SDK")))
+		up, err := c.UploadFiles(ctx, id, []UploadFile{FileFromBytes("hello.txt", []byte("hello from the SDK"))})
 		if err != nil || len(up.UploadedFiles) != 1 {
 			t.Fatalf("UploadFiles: %+v, %v", up, err)
 		}

@@ -228,7 +228,7 @@ func (a *app) startCommand() *cobra.Command {
 			for i, p := range providers {
 				set[i] = api.ProviderType(p)
 			}
-			resp, err := c.StartConversation(cmd.Context(), args[0], set...)
+			resp, err := c.StartConversation(cmd.Context(), args[0], set)
 			if err != nil {
 				return err
 			}

@@ -237,7 +237,7 @@ func runLifecycle(t *testing.T, e *env, r row) string {
 	running, message, stopped := e.running[0], e.running[1], e.stopped
 	steps := []step{
 		{"stop", running, func(ctx context.Context) error { _, err := e.client.StopConversation(ctx, running); return err }},
-		{"start", stopped, func(ctx context.Context) error { _, err := e.client.StartConversation(ctx, stopped); return err }},
+		{"start", stopped, func(ctx context.Context) error { _, err := e.client.StartConversation(ctx, stopped, nil); return err }},
 		{"message", message, func(ctx context.Context) error { return e.client.SendMessage(ctx, message, "And now in French") }},
 	}
 	errs := make([]error, len(steps))
