@@ -53,6 +53,13 @@ func WithTiming(startDelay, runDuration time.Duration) Option {
 	return simOption(sim.WithTiming(startDelay, runDuration))
 }
 
+// WithKeepRunning keeps a conversation RUNNING once its agent has finished,
+// awaiting input until it is stopped, as a real server does; by default it
+// stops (STOPPED) when its agent finishes, so that Wait returns. With it, a
+// conversation's trajectory stays readable (servers up to 0.62.0 serve the
+// trajectory of a running conversation only).
+func WithKeepRunning() Option { return simOption(sim.WithKeepRunning()) }
+
 // WithRateLimit switches on the rate limiter of the mode played: 20
 // requests a second per client on a self-hosted server, "10/second;
 // 100/minute" per key on the hosted service (WithAPIKey); past it, 429
