@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -21,10 +22,11 @@ import (
 const DefaultPollInterval = 5 * time.Second
 
 type waitConfig struct {
-	interval time.Duration
-	timeout  time.Duration
-	onStatus func(api.ConversationInfo)
-	clock    waitClock
+	interval     time.Duration
+	timeout      time.Duration
+	onStatus     func(api.ConversationInfo)
+	clock        waitClock
+	untilStopped bool
 }
 
 // waitClock is the time Wait polls by; tests replace it so no test sleeps.
@@ -57,6 +59,19 @@ func WithStatusCallback(fn func(api.ConversationInfo)) Option {
 	return func(c *config) error { c.wait.onStatus = fn; return nil }
 }
 
+// WithUntilStopped makes Wait wait for the conversation itself to stop
+// (STOPPED, ARCHIVED or ERROR), as the seed client's poll_until_stopped did,
+// not for its agent to be done: a real server keeps a conversation RUNNING
+// after its agent finished, until it is stopped or idles out.
+func WithUntilStopped() Option {
+	return func(c *config) error { c.wait.untilStopped = true; return nil }
+}
+
+// AgentDoneStates are the agent states in which an agent has nothing more
+// to do until it gets a message (openhands/core/schema/agent.py): Wait ends
+// when a running conversation's newest agent state is one of them.
+var AgentDoneStates = []string{"finished", "awaiting_user_input", "error", "rejected", "stopped"}
+
 // withClock sets the clock Wait polls by (tests).
 func withClock(clk waitClock) Option {
 	return func(c *config) error { c.wait.clock = clk; return nil }
@@ -74,10 +89,15 @@ func IsTerminal(s api.ConversationStatus) bool {
 	return false
 }
 
-// Wait polls a conversation (spec: getConversation) until its status is
-// terminal (see IsTerminal) and returns it: the seed client's
-// poll_until_stopped. The first poll is immediate, the next ones
-// WithPollInterval apart.
+// Wait polls a conversation (spec: getConversation) until it ended (its
+// status is terminal, see IsTerminal) or its agent is done: while it is
+// RUNNING, each poll also reads its newest events (spec: getEvents) and
+// Wait ends when the newest agent state is one of AgentDoneStates
+// (finished, awaiting_user_input, error, ...). A real server keeps a
+// conversation RUNNING after its agent finished; WithUntilStopped waits for
+// the conversation itself to stop instead, as the seed client's
+// poll_until_stopped did. Wait returns the conversation as last seen. The
+// first poll is immediate, the next ones WithPollInterval apart.
 //
 // A failed poll that may succeed later (a 5xx or maintenance page, 429, a
 // network error or per-try timeout) is logged and tried again at the next
@@ -152,6 +172,19 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...Option) (*api.Conv
 			if IsTerminal(info.Status) {
 				return info, nil
 			}
+			if !cfg.untilStopped && info.Status == api.ConversationStatusRunning {
+				done, err := c.agentDone(ctx, id)
+				switch {
+				case ctx.Err() != nil:
+					return last, ended()
+				case err != nil && !transient(err):
+					return last, err
+				case err != nil:
+					lastErr = err
+				case done:
+					return info, nil
+				}
+			}
 		}
 
 		wait := cfg.interval
@@ -171,6 +204,26 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...Option) (*api.Conv
 }
 
 var errWaitTimeout = errors.New("wait timeout")
+
+// agentDoneWindow is how many of the newest events agentDone reads: the
+// agent's last state change is among the newest few when it is done.
+const agentDoneWindow = 5
+
+// agentDone reports whether the conversation's newest agent state, among
+// its newest events, is one of AgentDoneStates.
+func (c *Client) agentDone(ctx context.Context, id string) (bool, error) {
+	limit := agentDoneWindow
+	page, err := c.GetEvents(ctx, id, EventsQuery{Reverse: true, Limit: &limit})
+	if err != nil {
+		return false, err
+	}
+	for _, ev := range page.Events {
+		if st, ok := AsAgentState(ev); ok {
+			return slices.Contains(AgentDoneStates, st.State), nil
+		}
+	}
+	return false, nil
+}
 
 // changed reports whether a poll shows a new status or runtime status.
 func changed(prev, cur *api.ConversationInfo) bool {

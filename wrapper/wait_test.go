@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 )
 
 // stepClock is a waitClock whose After moves the time on at once: Wait's
@@ -372,5 +374,43 @@ func TestTransient(t *testing.T) {
 		if got := transient(tc.err); got != tc.want {
 			t.Errorf("transient(%v) = %v, want %v", tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestWaitEndsWhenTheAgentIsDone: a real server keeps a conversation RUNNING
+// after its agent finished (the simulator WithKeepRunning does too); Wait
+// ends on the agent's finished state, and WithUntilStopped waits on for the
+// conversation to stop.
+func TestWaitEndsWhenTheAgentIsDone(t *testing.T) {
+	clk := sim.NewStepClock(sim.DefaultEpoch, time.Second)
+	_, base := simtest.NewServer(t, sim.WithSeedData(), sim.WithKeepRunning(), sim.WithClock(clk), sim.WithTiming(2*time.Second, 10*time.Second))
+	c, err := New(WithBaseURL(base), WithRetry(NoRetry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	resp, err := c.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: "Write hello.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bounded, stop := context.WithTimeout(ctx, 30*time.Second) // a Wait that ignored the agent would never end
+	defer stop()
+	info, err := c.Wait(bounded, resp.ConversationID, WithPollInterval(time.Millisecond), withClock(newStepClock()))
+	if err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if info.Status != api.ConversationStatusRunning {
+		t.Fatalf("Wait ended on %s; want RUNNING with the agent done", info.Status)
+	}
+	done, err := c.agentDone(ctx, resp.ConversationID)
+	if err != nil || !done {
+		t.Fatalf("agent done %v, %v after Wait", done, err)
+	}
+
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	_, err = c.Wait(short, resp.ConversationID, WithPollInterval(time.Millisecond), WithUntilStopped())
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Wait WithUntilStopped on a conversation that keeps running: %v; want the context's deadline", err)
 	}
 }
