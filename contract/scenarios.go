@@ -105,10 +105,6 @@ func waitRunning(ctx context.Context, s *Session, id string) (*api.ConversationI
 	}
 }
 
-// agentDoneStates are the agent states in which an agent has nothing more
-// to do until it gets a message (openhands/core/schema/agent.py).
-var agentDoneStates = []string{"finished", "awaiting_user_input", "error", "stopped", "rejected", "paused"}
-
 // pollAgain reports whether a poll that failed with err should simply be
 // made again at the next tick, as wrapper.Client.Wait does: a live server's
 // transient 5xx (openhands-ai 0.53.0 answers 500 while it rewrites a
@@ -120,56 +116,6 @@ func pollAgain(s *Session, err error) bool {
 	}
 	s.Notef("a poll failed and was made again: %s", err)
 	return true
-}
-
-// errAgentBusy is waitAgentDone's error when the wait bound passes.
-var errAgentBusy = errors.New("agent still working")
-
-// waitAgentDone polls a live conversation until its agent is done: the
-// newest agent_state_changed event names a state of agentDoneStates, or the
-// conversation ended. It returns the state, or an error matching
-// errAgentBusy when the session's wait bound passes.
-func waitAgentDone(ctx context.Context, s *Session, id string) (string, error) {
-	deadline := time.Now().Add(s.waitFor)
-	for {
-		info, err := s.Client.GetConversation(ctx, id)
-		if err != nil && !pollAgain(s, err) {
-			return "", fail("getConversation", err)
-		}
-		if err != nil {
-			info = &api.ConversationInfo{}
-		}
-		if wrapper.IsTerminal(info.Status) {
-			return string(info.Status), nil
-		}
-		if info.Status == api.ConversationStatusRunning {
-			page, err := s.Client.GetEvents(ctx, id, wrapper.EventsQuery{Reverse: true, Limit: ptr(5)})
-			if err != nil && !pollAgain(s, err) {
-				return "", fail("getEvents", err)
-			}
-			if err != nil {
-				page = &api.EventPage{}
-			}
-			for _, ev := range page.Events {
-				if ev.Observation != "agent_state_changed" {
-					continue
-				}
-				state, _ := ev.Extras["agent_state"].(string)
-				if slices.Contains(agentDoneStates, state) {
-					return state, nil
-				}
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return "", fmt.Errorf("conversation %s: the agent was not done after %s (status %s): %w", id, s.waitFor, info.Status, errAgentBusy)
-		}
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(s.pollEvery):
-		}
-	}
 }
 
 // deleteAfterStop deletes a conversation just stopped. A real server's local

@@ -43,16 +43,16 @@ func lifecycleScenario() Scenario {
 				return fail("startConversation", err)
 			}
 			// A server keeps a conversation whose agent is done RUNNING, awaiting
-			// input, until it is stopped or idles out: wait for the agent's
-			// state, then stop it.
-			state, err := waitAgentDone(ctx, s, id)
+			// input, until it is stopped or idles out: the SDK's Wait ends on the
+			// agent's state; then the scenario stops it.
+			info, err := s.Client.Wait(ctx, id, s.WaitOptions()...)
 			switch {
-			case errors.Is(err, errAgentBusy):
+			case errors.Is(err, context.DeadlineExceeded):
 				s.Notef("the agent was still working after the wait bound: stopping it")
 			case err != nil:
-				return err
+				return fail("Wait", err)
 			default:
-				s.Notef("the agent ended in state %s", state)
+				s.Notef("Wait ended with the conversation %s", info.Status)
 			}
 			if _, err := s.Client.StopConversation(ctx, id); err != nil {
 				return fail("stopConversation", err)
