@@ -153,7 +153,13 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...Option) (*api.Conv
 		return fmt.Errorf("%s): %w", msg, cause)
 	}
 	for {
-		info, err := c.GetConversation(ctx, id)
+		info, done, err := c.poll(ctx, id, cfg.untilStopped)
+		if info != nil {
+			if changed(last, info) && cfg.onStatus != nil {
+				cfg.onStatus(*info)
+			}
+			last = info
+		}
 		switch {
 		case ctx.Err() != nil:
 			return last, ended()
@@ -163,28 +169,10 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...Option) (*api.Conv
 			lastErr = err
 			c.log.DebugContext(ctx, "openhands: poll failed; trying again at the next tick",
 				"operation", op, "conversation_id", id, "error", err.Error())
+		case done:
+			return info, nil
 		default:
 			lastErr = nil
-			if changed(last, info) && cfg.onStatus != nil {
-				cfg.onStatus(*info)
-			}
-			last = info
-			if IsTerminal(info.Status) {
-				return info, nil
-			}
-			if !cfg.untilStopped && info.Status == api.ConversationStatusRunning {
-				done, err := c.agentDone(ctx, id)
-				switch {
-				case ctx.Err() != nil:
-					return last, ended()
-				case err != nil && !transient(err):
-					return last, err
-				case err != nil:
-					lastErr = err
-				case done:
-					return info, nil
-				}
-			}
 		}
 
 		wait := cfg.interval
@@ -204,6 +192,23 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...Option) (*api.Conv
 }
 
 var errWaitTimeout = errors.New("wait timeout")
+
+// poll looks at the conversation once (spec: getConversation) and, while it
+// runs and untilStopped is off, at its newest agent state (spec: getEvents).
+// It returns the conversation when it got it, and whether Wait is done.
+func (c *Client) poll(ctx context.Context, id string, untilStopped bool) (*api.ConversationInfo, bool, error) {
+	info, err := c.GetConversation(ctx, id)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case IsTerminal(info.Status):
+		return info, true, nil
+	case untilStopped || info.Status != api.ConversationStatusRunning:
+		return info, false, nil
+	}
+	done, err := c.agentDone(ctx, id)
+	return info, done, err
+}
 
 // agentDoneWindow is how many of the newest events agentDone reads: the
 // agent's last state change is among the newest few when it is done.
