@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openhands-go/openhands-v0/internal/drift"
 	"github.com/openhands-go/openhands-v0/spec"
 )
 
@@ -49,7 +50,7 @@ func RealCassetteDirs(dir string) ([]string, error) {
 			out = append(out, filepath.Join(dir, RealDir, e.Name()))
 		}
 	}
-	slices.SortFunc(out, func(a, b string) int { return compareVersions(serverVersion(a), serverVersion(b)) })
+	slices.SortFunc(out, func(a, b string) int { return drift.CompareVersions(serverVersion(a), serverVersion(b)) })
 	return out, nil
 }
 
@@ -58,24 +59,6 @@ func RealCassetteDirs(dir string) ([]string, error) {
 func serverVersion(dir string) string {
 	_, v, _ := strings.Cut(filepath.Base(dir), "-")
 	return v
-}
-
-// compareVersions orders dotted versions numerically (0.9.0 < 0.62.0).
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := range max(len(as), len(bs)) {
-		var x, y int
-		if i < len(as) {
-			fmt.Sscan(as[i], &x)
-		}
-		if i < len(bs) {
-			fmt.Sscan(bs[i], &y)
-		}
-		if x != y {
-			return x - y
-		}
-	}
-	return strings.Compare(a, b)
 }
 
 // replayRealServers replays, after the simulator's cassettes, the cassettes

@@ -143,15 +143,3 @@ func mustCassetteDir(t *testing.T) string {
 	}
 	return dir
 }
-
-func TestCompareVersions(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want int
-	}{{"0.9.0", "0.62.0", -1}, {"0.62.0", "0.62.0", 0}, {"1.0.0", "0.62.0", 1}, {"0.62", "0.62.1", -1}} {
-		got := compareVersions(c.a, c.b)
-		if (got < 0 && c.want >= 0) || (got > 0 && c.want <= 0) || (got == 0 && c.want != 0) {
-			t.Errorf("compareVersions(%s, %s) = %d, want sign %d", c.a, c.b, got, c.want)
-		}
-	}
-}
