@@ -145,3 +145,58 @@ func verdictWithReal(r *Report) (bool, string) {
 	}
 	return pass, prefix + ": " + strings.Join(parts, "; ")
 }
+
+// simulatorCoverage replays the simulator's cassettes (when the module's
+// cassettes folder is at hand) for the scenarios that call each operation.
+func simulatorCoverage(ctx context.Context, v *spec.Validator, scenarios []Scenario) (*Report, error) {
+	dir, err := DefaultCassetteDir()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := RunOptions{Mode: ModeReplay, CassetteDir: dir}.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	runs := make([]scenarioRun, 0, len(scenarios))
+	for _, sc := range scenarios {
+		runs = append(runs, runScenario(ctx, v, sc, opts))
+	}
+	return buildReport(v.Operations(), runs, opts), nil
+}
+
+// explainUnreached gives every operation a server's run did not reach the
+// reason: the scenarios that call it against the simulator (full) and why
+// each did not call it there (skipped with its reason, failed, or it ran but
+// the server's answers did not lead to the call).
+func explainUnreached(r, full *Report) {
+	outcome := map[string]ScenarioResult{}
+	for _, sc := range r.Scenarios {
+		outcome[sc.Name] = sc
+	}
+	for i := range r.Operations {
+		op := &r.Operations[i]
+		if len(op.Scenarios) > 0 || i >= len(full.Operations) {
+			continue
+		}
+		var why []string
+		for _, name := range full.Operations[i].Scenarios {
+			sc := outcome[name]
+			switch sc.Outcome {
+			case OutcomeSkipped, OutcomeFailed:
+				why = append(why, fmt.Sprintf("%s %s: %s", name, sc.Outcome, sc.Reason))
+			default:
+				reason := "this server's answers did not lead to the call"
+				for _, n := range sc.Notes {
+					if strings.Contains(n, op.Operation) {
+						reason = n
+					}
+				}
+				why = append(why, name+" ran: "+reason)
+			}
+		}
+		if len(why) == 0 {
+			why = append(why, "no scenario calls it")
+		}
+		op.Unreached = strings.Join(why, "; ")
+	}
+}

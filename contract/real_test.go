@@ -143,3 +143,22 @@ func mustCassetteDir(t *testing.T) string {
 	}
 	return dir
 }
+
+// TestEveryUnreachedOperationHasAReason: in the replay of each real server,
+// every operation no scenario reached says why.
+func TestEveryUnreachedOperationHasAReason(t *testing.T) {
+	rep, err := Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rs := range rep.Real {
+		for _, op := range rs.Report.Operations {
+			if len(op.Scenarios) == 0 && op.Unreached == "" {
+				t.Errorf("%s: %s was not reached and the report does not say why", rs.Server, op.Operation)
+			}
+			if len(op.Scenarios) > 0 && op.Unreached != "" {
+				t.Errorf("%s: %s was reached but has a reason %q", rs.Server, op.Operation, op.Unreached)
+			}
+		}
+	}
+}

@@ -56,6 +56,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		for _, v := range rs.Report.unexpected() {
 			fmt.Fprintf(&b, "  unexpected violation [%s] %s\n", v.Scenario, v)
 		}
+		writeUnreached(&b, rs.Report, "  ")
 		for _, d := range rs.Report.undeclared() {
 			fmt.Fprintf(&b, "  undeclared field %s\n", d)
 		}
@@ -72,6 +73,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintf(&b, "  %s\n", clean.Line(d))
 		}
 	}
+	writeUnreached(&b, r, "")
 	fmt.Fprintf(&b, "\n%s\n", r.Verdict)
 	_, err := w.Write(b.Bytes())
 	return err
@@ -156,6 +158,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			}
 			for _, v := range rs.Report.unexpected() {
 				fmt.Fprintf(&b, "\n- unexpected violation `%s`: %s\n", v.Scenario, mdEscape(v.String()))
+			}
+			for _, op := range rs.Report.Operations {
+				if op.Unreached != "" {
+					fmt.Fprintf(&b, "\n- not reached: %s: %s\n", op.Operation, mdEscape(op.Unreached))
+				}
 			}
 		}
 	}
@@ -331,4 +338,20 @@ func mdCodes(names []string) string {
 		out[i] = clean.Code(n)
 	}
 	return strings.Join(out, ", ")
+}
+
+// writeUnreached lists, for a live or real server's run, each operation it
+// did not reach and why.
+func writeUnreached(b *bytes.Buffer, r *Report, indent string) {
+	first := true
+	for _, op := range r.Operations {
+		if op.Unreached == "" {
+			continue
+		}
+		if first {
+			fmt.Fprintf(b, "\n%sOperations not reached on this server, and why:\n", indent)
+			first = false
+		}
+		fmt.Fprintf(b, "%s  %s: %s\n", indent, op.Operation, clean.Line(op.Unreached))
+	}
 }

@@ -83,6 +83,9 @@ type OperationResult struct {
 	// Result is the row's verdict: ok, violations, no success, not covered,
 	// or drift (ok but with undeclared fields).
 	Result string `json:"result"`
+	// Unreached says, for an operation a live or real server's run did not
+	// call, why: the scenarios that call it and how each went there.
+	Unreached string `json:"unreached,omitempty"`
 }
 
 // ScenarioResult is how one scenario went.

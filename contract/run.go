@@ -184,6 +184,14 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		if err := replayRealServers(ctx, validator, scenarios, opts, report); err != nil {
 			return report, err
 		}
+		for _, rs := range report.Real {
+			explainUnreached(rs.Report, report)
+		}
+	}
+	if opts.Mode == ModeLive && len(opts.Scenarios) == 0 {
+		if sim, err := simulatorCoverage(ctx, validator, scenarios); err == nil {
+			explainUnreached(report, sim)
+		}
 	}
 	if err := report.save(opts.ReportMarkdown, opts.ReportJSON); err != nil {
 		return report, err
