@@ -26,7 +26,8 @@ const (
 )
 
 // ErrMissingAPIKey is returned by New for the hosted service without an API key.
-var ErrMissingAPIKey = errors.New("openhands: an API key is required for app.all-hands.dev: set OPENHANDS_API_KEY or use WithAPIKey")
+// The SDK's remedy is WithAPIKey (or OPENHANDS_API_KEY with NewFromEnv).
+var ErrMissingAPIKey = errors.New("openhands: an API key is required for app.all-hands.dev")
 
 // Client is the OpenHands V0 client: typed calls over the generated api
 // package, with retries, typed errors, the runtime-host fallback, iterators
@@ -70,7 +71,7 @@ func New(opts ...Option) (*Client, error) {
 }
 
 // NewFromEnv is New with settings from the environment: OPENHANDS_API_KEY,
-// OPENHANDS_APP_BASE (default https://app.all-hands.dev),
+// OPENHANDS_APP_BASE (default DefaultBaseURL, http://localhost:3000),
 // OPENHANDS_SESSION_API_KEY and GITHUB_TOKEN. Options given here win over
 // the environment.
 func NewFromEnv(opts ...Option) (*Client, error) {

@@ -85,8 +85,8 @@ func TestNewFromEnv(t *testing.T) {
 	})
 	t.Run("hosted service needs a key", func(t *testing.T) {
 		clearEnv(t)
-		if _, err := NewFromEnv(); !errors.Is(err, ErrMissingAPIKey) {
-			t.Errorf("NewFromEnv with nothing set: %v, want ErrMissingAPIKey", err)
+		if c, err := NewFromEnv(); err != nil || c.BaseURL() != "http://localhost:3000" {
+			t.Errorf("NewFromEnv with nothing set: %v, want a client for a self-hosted server on localhost:3000", err)
 		}
 		if _, err := New(WithBaseURL("https://APP.All-Hands.dev")); !errors.Is(err, ErrMissingAPIKey) {
 			t.Errorf("New for the hosted service without a key: %v, want ErrMissingAPIKey", err)

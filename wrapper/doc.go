@@ -9,10 +9,10 @@
 // # Connect
 //
 // NewFromEnv reads OPENHANDS_API_KEY, OPENHANDS_APP_BASE (default
-// https://app.all-hands.dev) and OPENHANDS_SESSION_API_KEY; options win
-// over the environment:
+// http://localhost:3000, a self-hosted OpenHands) and
+// OPENHANDS_SESSION_API_KEY; options win over the environment:
 //
-//	c, err := wrapper.NewFromEnv(wrapper.WithBaseURL("http://localhost:3000"))
+//	c, err := wrapper.NewFromEnv(wrapper.WithBaseURL("http://openhands.internal:3000"))
 //
 // # Start a conversation and wait for it to end
 //

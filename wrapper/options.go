@@ -43,8 +43,9 @@ func (p HostPolicy) String() string {
 	return "auto"
 }
 
-// DefaultBaseURL is the hosted service, which answered V0 until 2026-04-16.
-const DefaultBaseURL = "https://app.all-hands.dev"
+// DefaultBaseURL is where a self-hosted OpenHands serves by default. (The
+// hosted service, https://app.all-hands.dev, answered V0 until 2026-04-16.)
+const DefaultBaseURL = "http://localhost:3000"
 
 // DefaultTimeout is the per-try timeout: how long to wait for an answer's
 // headers, and the longest silence while reading its body.

@@ -78,12 +78,16 @@ out unless --include-v1.`,
 				IncludeV1:  includeV1,
 			}
 			if !all {
-				opts.Max = limit
+				opts.Max = limit + 1 // one more says whether the listing is cut short
 				opts.PageSize = min(limit, 100)
 			}
 			convs, err := c.ListConversations(cmd.Context(), opts)
 			if err != nil {
 				return err
+			}
+			if !all && len(convs) > limit {
+				convs = convs[:limit]
+				a.note("%s: showing the first %d conversations; more exist: raise --limit or pass --all", cmd.CommandPath(), limit)
 			}
 			out := make([]api.ConversationInfo, len(convs))
 			for i, conv := range convs {

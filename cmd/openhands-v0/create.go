@@ -95,6 +95,12 @@ Templates see .Repository, .Branch and the --var values as .Vars.`,
 	return cmd
 }
 
+// note prints a remark about the output (a listing cut short) on stderr,
+// where it cannot mix with the result.
+func (a *app) note(format string, args ...any) {
+	fmt.Fprintln(a.stderr, oneLine(fmt.Sprintf(format, args...)))
+}
+
 // say writes a line of progress for people (text output only). Every
 // argument that is text (a server's status, id, link or error) is cleaned
 // (see oneLine); the format is ours.

@@ -64,14 +64,20 @@ in the server's event format.`,
 			if err != nil {
 				return err
 			}
+			var more bool
 			if a.jsonOutput() && !reverse {
-				return exportEvents(cmd.Context(), c, args[0], r, maxEvents, a.stdout)
+				more, err = exportEvents(cmd.Context(), c, args[0], r, maxEvents, a.stdout)
+			} else {
+				seq := c.Events(cmd.Context(), args[0], r)
+				if reverse {
+					seq = c.EventsReverse(cmd.Context(), args[0], r)
+				}
+				more, err = a.printEvents(seq, maxEvents)
 			}
-			seq := c.Events(cmd.Context(), args[0], r)
-			if reverse {
-				seq = c.EventsReverse(cmd.Context(), args[0], r)
+			if err == nil && more {
+				a.note("%s: showing the first %d events; more exist: raise --limit or pass --all", cmd.CommandPath(), maxEvents)
 			}
-			return a.printEvents(seq, maxEvents)
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -86,18 +92,22 @@ in the server's event format.`,
 // printEvents prints events as they arrive, at most maxEvents (0: all):
 // JSON Lines with -o json, else one line per event in fixed-width columns,
 // so that a conversation of any size streams without being held in memory.
-func (a *app) printEvents(seq iter.Seq2[api.Event, error], maxEvents int) error {
+// more reports that the range held another event past maxEvents.
+func (a *app) printEvents(seq iter.Seq2[api.Event, error], maxEvents int) (more bool, err error) {
 	lines := newJSONLines(a.stdout)
 	const textRow = "%-6s  %-26s  %-11s  %-32s  %s\n"
 	if !a.jsonOutput() {
 		if _, err := fmt.Fprintf(a.stdout, textRow, "ID", "TIMESTAMP", "SOURCE", "KIND", "SUMMARY"); err != nil {
-			return err
+			return false, err
 		}
 	}
 	n := 0
 	for ev, err := range seq {
 		if err != nil {
-			return err
+			return false, err
+		}
+		if maxEvents > 0 && n >= maxEvents {
+			return true, nil
 		}
 		if a.jsonOutput() {
 			err = lines.write(ev)
@@ -106,45 +116,43 @@ func (a *app) printEvents(seq iter.Seq2[api.Event, error], maxEvents int) error 
 				cell(eventKind(ev)), cell(truncate(eventText(ev), 80)))
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
-		if n++; maxEvents > 0 && n >= maxEvents {
-			break
-		}
+		n++
 	}
-	return nil
+	return false, nil
 }
 
 // exportEvents writes events oldest first as JSON Lines, each exactly as
 // the server sent it (wrapper.ExportEvents), stopping after maxEvents (0: all).
-func exportEvents(ctx context.Context, c *wrapper.Client, id string, r wrapper.EventRange, maxEvents int, w io.Writer) error {
-	lw := &lineLimitWriter{w: w, left: maxEvents}
-	_, err := c.ExportEvents(ctx, id, lw, r)
+// more reports that the range held another event past maxEvents.
+func exportEvents(ctx context.Context, c *wrapper.Client, id string, r wrapper.EventRange, maxEvents int, w io.Writer) (more bool, err error) {
+	lw := &lineLimitWriter{w: w, limit: maxEvents}
+	_, err = c.ExportEvents(ctx, id, lw, r)
 	if errors.Is(err, errEnoughLines) {
-		return nil
+		return true, nil
 	}
-	return err
+	return false, err
 }
 
-// errEnoughLines stops an export once the wanted number of lines is written.
+// errEnoughLines stops an export at the first event past the limit.
 var errEnoughLines = errors.New("enough events")
 
-// lineLimitWriter passes whole lines through until left reaches zero (0 at
-// the start: no limit). ExportEvents writes one event per Write call.
+// lineLimitWriter passes whole lines through until limit lines are written
+// (limit 0: no limit); a Write past that writes nothing and returns
+// errEnoughLines. ExportEvents writes one event per Write call.
 type lineLimitWriter struct {
-	w    io.Writer
-	left int
+	w            io.Writer
+	limit, lines int
 }
 
 func (l *lineLimitWriter) Write(b []byte) (int, error) {
+	if l.limit > 0 && l.lines >= l.limit {
+		return 0, errEnoughLines
+	}
 	n, err := l.w.Write(b)
-	if err != nil || l.left == 0 {
-		return n, err
-	}
-	if l.left -= bytes.Count(b, []byte("\n")); l.left <= 0 {
-		return n, errEnoughLines
-	}
-	return n, nil
+	l.lines += bytes.Count(b[:n], []byte("\n"))
+	return n, err
 }
 
 // eventKind names an event: its action, or "observation:" and its type.

@@ -19,6 +19,7 @@ const (
 	exitNotFound     = 3
 	exitUnauthorized = 4
 	exitNotV0        = 5
+	exitTimeout      = 6
 )
 
 // usageError marks an error in how the command was called: a bad flag, a
@@ -35,11 +36,13 @@ func usagef(format string, args ...any) error {
 
 // codedError carries an explicit exit code and the hint printed with it, for
 // failures that are not an *wrapper.APIError (a failed export, a contract
-// run with violations).
+// run with violations). kind names it in a JSON error ("" derives it from
+// the code).
 type codedError struct {
 	code int
 	err  error
 	hint string
+	kind string
 }
 
 func (e *codedError) Error() string { return e.err.Error() }
@@ -77,8 +80,9 @@ func isInputRefusal(err error) bool {
 }
 
 // hint says what to do about an error, or "" when the error says it all.
-// command is the command path, for the usage hint.
-func hint(err error, command string) string {
+// command is the command path, for the usage hint; hosted says the chosen
+// app host is the hosted service, whose V0 removal the hint then explains.
+func hint(err error, command string, hosted bool) string {
 	var coded *codedError
 	var usage *usageError
 	var netErr *net.OpError
@@ -87,18 +91,18 @@ func hint(err error, command string) string {
 		return "see '" + command + " --help'"
 	case errors.As(err, &coded) && coded.hint != "":
 		return coded.hint
-	case errors.Is(err, wrapper.ErrNotV0) && strings.Contains(err.Error(), "2026-04-16"):
-		return "point --base-url (OPENHANDS_APP_BASE) at a self-hosted OpenHands server that still serves V0"
-	case errors.Is(err, wrapper.ErrNotV0):
-		return "this host does not serve the V0 API (it answered with the web app's HTML or 405); " +
-			"V0 was removed from app.all-hands.dev on 2026-04-16: point --base-url (OPENHANDS_APP_BASE) " +
+	case errors.Is(err, wrapper.ErrNotV0) && hosted:
+		return "V0 was removed from app.all-hands.dev on 2026-04-16: point --base-url (OPENHANDS_APP_BASE) " +
 			"at a self-hosted OpenHands server that still serves V0"
+	case errors.Is(err, wrapper.ErrNotV0):
+		return "this host does not serve the V0 API (it answered with the web app's HTML or 405): " +
+			"point --base-url (OPENHANDS_APP_BASE) at an OpenHands server that still serves V0"
 	case errors.Is(err, wrapper.ErrMaintenance):
 		return "the host answered with an HTML maintenance page: try again later, " +
 			"or start the conversation so its runtime host can answer"
 	case errors.Is(err, wrapper.ErrMissingAPIKey):
 		return "pass --api-key or set OPENHANDS_API_KEY; for a self-hosted server set --base-url or OPENHANDS_APP_BASE " +
-			"(V0 was removed from app.all-hands.dev on 2026-04-16)"
+			"(V0 was removed from app.all-hands.dev on 2026-04-16; the default is " + wrapper.DefaultBaseURL + ")"
 	case errors.Is(err, wrapper.ErrUnauthorized):
 		return "check the credentials: --api-key (OPENHANDS_API_KEY) for the hosted service, " +
 			"--session-api-key (OPENHANDS_SESSION_API_KEY) for a server started with SESSION_API_KEY"
@@ -129,12 +133,12 @@ func hint(err error, command string) string {
 
 // errorLine is the one line printed on stderr for a failed command: what
 // failed, the error, and what to do.
-func errorLine(command string, err error) string {
+func errorLine(command string, err error, hosted bool) string {
 	var b strings.Builder
 	b.WriteString(command)
 	b.WriteString(": ")
 	b.WriteString(err.Error())
-	if h := hint(err, command); h != "" {
+	if h := hint(err, command, hosted); h != "" {
 		b.WriteString("; ")
 		b.WriteString(h)
 	}
@@ -145,3 +149,83 @@ func errorLine(command string, err error) string {
 // (clean.Line: escape sequences removed, controls folded into spaces, bidi
 // and zero-width characters removed). It is the command's one cleaner.
 func oneLine(s string) string { return clean.Line(s) }
+
+// errorKind names an error's class for the JSON error object: stable words
+// scripts can branch on, one per sentinel the exit code is chosen by.
+func errorKind(err error) string {
+	var coded *codedError
+	var usage *usageError
+	var netErr *net.OpError
+	switch {
+	case errors.As(err, &coded) && coded.kind != "":
+		return coded.kind
+	case errors.As(err, &coded) && coded.code == exitTimeout:
+		return "timeout"
+	case errors.As(err, &usage), isInputRefusal(err):
+		return "usage"
+	case errors.Is(err, wrapper.ErrNotV0):
+		return "not_v0"
+	case errors.Is(err, wrapper.ErrMaintenance):
+		return "maintenance"
+	case errors.Is(err, wrapper.ErrMissingAPIKey):
+		return "missing_api_key"
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		return "unauthorized"
+	case errors.Is(err, wrapper.ErrForbidden):
+		return "forbidden"
+	case errors.Is(err, wrapper.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, wrapper.ErrRuntimeUnavailable):
+		return "runtime_unavailable"
+	case errors.Is(err, wrapper.ErrRateLimited):
+		return "rate_limited"
+	case errors.Is(err, wrapper.ErrValidation):
+		return "validation"
+	case errors.Is(err, wrapper.ErrServer):
+		return "server"
+	case errors.Is(err, wrapper.ErrRedirectRefused):
+		return "redirect_refused"
+	case errors.Is(err, wrapper.ErrNoProgress):
+		return "no_progress"
+	case errors.Is(err, wrapper.ErrUnexpectedResponse):
+		return "unexpected_response"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.As(err, &netErr):
+		return "network"
+	}
+	return "error"
+}
+
+// jsonError is the one JSON object printed on stderr for a failed command
+// under -o json.
+type jsonError struct {
+	Command  string `json:"command"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+	Kind     string `json:"kind"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// errorObject is the JSON form of errorLine.
+func errorObject(command string, err error, hosted bool) jsonError {
+	return jsonError{
+		Command:  command,
+		Message:  oneLine(err.Error()),
+		Hint:     hint(err, command, hosted),
+		Kind:     errorKind(err),
+		ExitCode: exitCode(err),
+	}
+}
+
+// waitTimedOut gives a wait that ran out of time (its own --timeout, not an
+// interrupt) the exit code of its own, exitTimeout.
+func waitTimedOut(err error) error {
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &codedError{code: exitTimeout, err: err, kind: "timeout",
+		hint: "the conversation has not stopped yet: wait again, or raise --timeout"}
+}

@@ -30,6 +30,8 @@ func TestExitCodesFollowTheWrapperSentinels(t *testing.T) {
 		{wrapper.ValidateConversationID("a/b"), exitUsage},
 		{&codedError{code: exitError, err: errors.New("3 failed")}, exitError},
 		{fmt.Errorf("wait: %w", context.DeadlineExceeded), exitError},
+		{waitTimedOut(fmt.Errorf("wait: %w", context.DeadlineExceeded)), exitTimeout},
+		{waitTimedOut(fmt.Errorf("wait: %w", context.Canceled)), exitError},
 	} {
 		if got := exitCode(tc.err); got != tc.want {
 			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
@@ -39,7 +41,7 @@ func TestExitCodesFollowTheWrapperSentinels(t *testing.T) {
 
 func TestErrorLineIsOneLineWithAHint(t *testing.T) {
 	err := fmt.Errorf("openhands: getConversation: 200 host does not serve the V0 API: <title>OpenHands</title>\nline two\x1b[31m: %w", wrapper.ErrNotV0)
-	line := errorLine("openhands-v0 conversations get", err)
+	line := errorLine("openhands-v0 conversations get", err, true)
 	if strings.ContainsAny(line, "\n\r\x1b") {
 		t.Fatalf("error line has control characters: %q", line)
 	}
@@ -48,7 +50,10 @@ func TestErrorLineIsOneLineWithAHint(t *testing.T) {
 			t.Errorf("error line %q lacks %q", line, want)
 		}
 	}
-	if got := errorLine("openhands-v0 events", usagef("--limit must be at least 1")); !strings.HasSuffix(got, "see 'openhands-v0 events --help'") {
+	if self := hint(err, "openhands-v0 conversations get", false); strings.Contains(self, "2026-04-16") || !strings.Contains(self, "--base-url") {
+		t.Errorf("a self-hosted server's hint %q speaks of the hosted service's removal, or names no flag", self)
+	}
+	if got := errorLine("openhands-v0 events", usagef("--limit must be at least 1"), false); !strings.HasSuffix(got, "see 'openhands-v0 events --help'") {
 		t.Errorf("usage error line %q does not point at the command's help", got)
 	}
 }
@@ -91,8 +96,9 @@ func lastLine(s string) string {
 
 func TestHostedServiceWithoutAPIKeyExitsFour(t *testing.T) {
 	isolateEnv(t)
-	r := runCLI(t, "conversations", "list")
-	if r.code != exitUnauthorized || !strings.Contains(r.stderr, "OPENHANDS_API_KEY") {
+	r := runCLI(t, "--base-url", "https://app.all-hands.dev", "conversations", "list")
+	if r.code != exitUnauthorized || !strings.Contains(r.stderr, "OPENHANDS_API_KEY") || !strings.Contains(r.stderr, "--api-key") ||
+		strings.Contains(r.stderr, "WithAPIKey") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
@@ -133,10 +139,10 @@ func TestRedactionHidesSecrets(t *testing.T) {
 
 func TestLineLimitWriterStopsAfterNLines(t *testing.T) {
 	var b strings.Builder
-	w := &lineLimitWriter{w: &b, left: 2}
-	for i, line := range []string{"{\"id\":0}\n", "{\"id\":1}\n"} {
+	w := &lineLimitWriter{w: &b, limit: 2}
+	for i, line := range []string{"{\"id\":0}\n", "{\"id\":1}\n", "{\"id\":2}\n"} {
 		_, err := w.Write([]byte(line))
-		if (i == 1) != errors.Is(err, errEnoughLines) {
+		if (i == 2) != errors.Is(err, errEnoughLines) {
 			t.Fatalf("write %d: err %v", i, err)
 		}
 	}

@@ -299,3 +299,50 @@ func TestExportFromTheHostedServiceFallsBackToEvents(t *testing.T) {
 		t.Fatal("the API key reached the manifest")
 	}
 }
+
+// TestGoldenScriptableFailures holds the behaviours scripts rely on: with
+// -o json a failure is one JSON object on stderr, a wait that runs out of
+// time exits 6, and a listing cut short by --limit says so on stderr.
+func TestGoldenScriptableFailures(t *testing.T) {
+	h := newSim(t, sim.WithSeedData())
+	id := h.seeded(t, stopped)
+	live := h.seeded(t, running)
+	missing := strings.Repeat("0", 32)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		kind string
+	}{
+		{"json_error_not_found", []string{"conversations", "get", missing, "-o", "json"}, exitNotFound, "not_found"},
+		{"json_error_usage", []string{"events", id, "--limit", "0", "-o", "json"}, exitUsage, "usage"},
+		{"wait_timeout", []string{"conversations", "wait", live, "--timeout", "1ns"}, exitTimeout, ""},
+		{"wait_timeout_json", []string{"conversations", "wait", live, "--timeout", "1ns", "-o", "json"}, exitTimeout, "timeout"},
+		{"events_truncated", []string{"events", id, "--limit", "2"}, exitOK, ""},
+		{"events_truncated_json", []string{"events", id, "--limit", "2", "-o", "json"}, exitOK, ""},
+		{"events_whole_range", []string{"events", id, "--start", "1", "--end", "2", "--limit", "2"}, exitOK, ""},
+		{"list_truncated", []string{"conversations", "list", "--limit", "1"}, exitOK, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.run(t, tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d", r.code, tc.code)
+			}
+			if tc.kind != "" {
+				var e jsonError
+				dec := json.NewDecoder(strings.NewReader(r.stderr))
+				if err := dec.Decode(&e); err != nil || dec.More() {
+					t.Fatalf("stderr is not one JSON object (%v): %q", err, r.stderr)
+				}
+				if e.Kind != tc.kind || e.ExitCode != tc.code || e.Message == "" {
+					t.Errorf("error object %+v, want kind %q, exit_code %d and a message", e, tc.kind, tc.code)
+				}
+			}
+			more := strings.Contains(r.stderr, "more exist")
+			if cut := strings.Contains(tc.name, "truncated"); tc.code == exitOK && more != cut {
+				t.Errorf("stderr %q: says more exist %v, want %v", r.stderr, more, cut)
+			}
+			h.golden(t, tc.name, r)
+		})
+	}
+}

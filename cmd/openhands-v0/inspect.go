@@ -19,8 +19,8 @@ func (a *app) waitCommand() *cobra.Command {
 		Short: "Wait until a conversation stops (STOPPED, ARCHIVED or ERROR)",
 		Long: `Poll a conversation until its status is STOPPED, ARCHIVED or ERROR, printing each
 status change. A failed poll that may succeed later (5xx, 429, a network error)
-is tried again at the next tick. Exits 1 when the conversation ends in ERROR
-or the wait times out. Here --timeout is the whole wait, not one request.`,
+is tried again at the next tick. Exits 1 when the conversation ends in ERROR,
+6 when the wait times out. Here --timeout is the whole wait, not one request.`,
 		Example: `  openhands-v0 conversations wait 0c2a5e... --interval 10s --timeout 1h`,
 		Args:    exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -57,7 +57,7 @@ func (a *app) wait(cmd *cobra.Command, c *wrapper.Client, id string, interval, t
 	}
 	info, err := c.Wait(cmd.Context(), id, opts...)
 	if err != nil {
-		return err
+		return waitTimedOut(err)
 	}
 	if a.jsonOutput() {
 		if err := writeJSON(a.stdout, redactConversation(*info)); err != nil {

@@ -5,7 +5,8 @@
 // and sim packages, and prints.
 //
 // Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized or
-// forbidden, 5 the host does not serve V0 (or answered a maintenance page).
+// forbidden, 5 the host does not serve V0 (or answered a maintenance page),
+// 6 a wait timed out. With -o json a failure is one JSON object on stderr.
 package main
 
 import (

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -60,7 +62,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cmd != nil {
 		name = cmd.CommandPath()
 	}
-	fmt.Fprintln(stderr, errorLine(name, err))
+	hosted := a.hostedChosen()
+	if a.output == outputJSON {
+		_ = newJSONLines(stderr).write(errorObject(name, err, hosted))
+	} else {
+		fmt.Fprintln(stderr, errorLine(name, err, hosted))
+	}
 	return exitCode(err)
 }
 
@@ -73,11 +80,14 @@ trajectories, settings, an archive export of every conversation, the seed client
 commands (new-conversation, configure-llm, configure-and-start), a local simulator
 and the contract-test harness.
 
-V0 was removed from app.all-hands.dev on 2026-04-16: point --base-url (or
-OPENHANDS_APP_BASE) at a self-hosted OpenHands server that still serves V0.
+The default server is a self-hosted OpenHands on ` + wrapper.DefaultBaseURL + `; point
+--base-url (or OPENHANDS_APP_BASE) elsewhere. V0 was removed from
+app.all-hands.dev on 2026-04-16.
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized or forbidden,
-5 the host does not serve V0 or answered a maintenance page.`,
+5 the host does not serve V0 or answered a maintenance page, 6 a wait timed
+out (the conversation had not stopped). With -o json a failure prints one JSON
+object on stderr: {"command", "message", "hint", "kind", "exit_code"}.`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		Args:              cobra.NoArgs,
@@ -147,6 +157,20 @@ func redactAttr(_ []string, attr slog.Attr) slog.Attr {
 	}
 	return attr
 }
+
+// hostedChosen reports whether the app host chosen (the client's, else
+// --base-url, OPENHANDS_APP_BASE or the default) is the hosted service.
+func (a *app) hostedChosen() bool {
+	base := cmp.Or(a.baseURL, os.Getenv(wrapper.EnvAppBase), wrapper.DefaultBaseURL)
+	if a.client != nil {
+		base = a.client.BaseURL()
+	}
+	u, err := url.Parse(base)
+	return err == nil && strings.EqualFold(u.Hostname(), hostedHost)
+}
+
+// hostedHost is the hosted service's host, which served V0 until 2026-04-16.
+const hostedHost = "app.all-hands.dev"
 
 // printer returns the result printer for the chosen --output.
 func (a *app) printer() printer {

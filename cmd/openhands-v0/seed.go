@@ -230,7 +230,7 @@ func (a *app) newConversation(cmd *cobra.Command, f *newConversationFlags, llm *
 		case errors.Is(err, context.DeadlineExceeded):
 			a.say("⏰ Timeout: %v", err)
 			comment("Conversation timed out while polling")
-			waitErr = err
+			waitErr = waitTimedOut(err)
 		case err != nil:
 			comment("Got an error while polling the conversation")
 			waitErr = err
