@@ -12,13 +12,13 @@ REAL_VERSIONS ?= 0.62.0
 
 all: check-generated lint test
 
-## generate: regenerate api/client.gen.go from spec/openapi.yaml (and the drift table of which wrapper methods send each operation)
+## generate: regenerate api/client.gen.go from spec/openapi.yaml (and the drift table of which wrapper methods send each operation, and the CLI reference docs/cli/)
 generate:
 	$(GO) generate ./gen
 
-GENERATED := api/ internal/drift/sdkmethods_gen.go
+GENERATED := api/ internal/drift/sdkmethods_gen.go docs/cli/
 
-## check-generated: regenerate and fail if api/ (or the drift table) differs from what is committed
+## check-generated: regenerate and fail if api/ (or the drift table, or docs/cli/) differs from what is committed
 check-generated: generate
 	@git diff --exit-code --stat -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit the result"; exit 1; }
 	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "generated files git does not track"; exit 1; }
