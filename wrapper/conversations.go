@@ -58,14 +58,14 @@ func (c *Client) DeleteConversation(ctx context.Context, id string, opts ...Opti
 	if err := validID(ctx, id); err != nil {
 		return err
 	}
-	ctx, tries := countTries(ctx)
 	var deleted bool
-	if err := c.call(ctx, op, &deleted, func(ctx context.Context) (*http.Response, error) {
+	var tries int
+	if err := c.call(ctx, op, &deleted, countTries(&tries, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.DeleteConversation(ctx, id)
-	}); err != nil {
+	})); err != nil {
 		return err
 	}
-	if !deleted && *tries > 1 {
+	if !deleted && tries > 1 {
 		return nil
 	}
 	if !deleted {

@@ -36,17 +36,37 @@ func DefaultRetryPolicy() RetryPolicy {
 // NoRetry is a policy of a single try.
 func NoRetry() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
 
-// triesKey carries a *int that the transport sets to the number of times it
-// sent the request made with that context.
-type triesKey struct{}
+// triedBody is the body of an answer the transport had to send its request
+// for more than once: tries says how many times. A DELETE that an earlier
+// try already carried out answers "not there" the second time; its
+// operation reads the answer's tries (triesOf) to tell that from a resource
+// that never existed.
+type triedBody struct {
+	io.ReadCloser
+	tries int
+}
 
-// countTries returns ctx with a counter of the tries the transport makes of
-// one request. A DELETE that an earlier try already carried out answers
-// "not there" the second time; its operation reads the counter to tell that
-// from a resource that never existed.
-func countTries(ctx context.Context) (context.Context, *int) {
-	n := new(int)
-	return context.WithValue(ctx, triesKey{}, n), n
+// triesOf returns how many times the transport sent the request resp
+// answers (1 when it was sent once, or when resp is nil). An http.Client
+// given with a Timeout wraps the body and hides the count: such a call reads
+// 1, the answer as the server gave it.
+func triesOf(resp *http.Response) int {
+	if resp != nil {
+		if b, ok := resp.Body.(*triedBody); ok {
+			return b.tries
+		}
+	}
+	return 1
+}
+
+// countTries wraps call so that *tries is set to the tries the transport
+// made of the request whose answer call returns.
+func countTries(tries *int, call func(ctx context.Context) (*http.Response, error)) func(ctx context.Context) (*http.Response, error) {
+	return func(ctx context.Context) (*http.Response, error) {
+		resp, err := call(ctx)
+		*tries = triesOf(resp)
+		return resp, err
+	}
 }
 
 // defaultNow is the clock Retry-After dates are read against.
@@ -97,11 +117,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t = &own
 	}
 	attempts := max(t.policy.MaxAttempts, 1)
-	tries, _ := ctx.Value(triesKey{}).(*int)
 	for attempt := 1; ; attempt++ {
-		if tries != nil {
-			*tries = attempt
-		}
 		try := req
 		if attempt > 1 {
 			var err error
@@ -127,7 +143,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				wait = min(hint, t.policy.MaxRetryAfter)
 			}
 			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-				return resp, nil // waiting would outlive the caller: hand back the answer
+				return tried(resp, attempt), nil // waiting would outlive the caller: hand back the answer
 			}
 			drain(resp.Body)
 			t.log.DebugContext(ctx, "openhands: retrying",
@@ -139,9 +155,17 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if resp.StatusCode >= 500 {
 				resp.Body = &dropIdleOnClose{ReadCloser: resp.Body, next: t.next}
 			}
-			return resp, nil
+			return tried(resp, attempt), nil
 		}
 	}
+}
+
+// tried marks resp as the answer to the tries-th sending of its request.
+func tried(resp *http.Response, tries int) *http.Response {
+	if tries > 1 {
+		resp.Body = &triedBody{ReadCloser: resp.Body, tries: tries}
+	}
+	return resp
 }
 
 // dropIdleOnClose closes the transport's idle connections once a 5xx

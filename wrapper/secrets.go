@@ -38,9 +38,9 @@ func (c *Client) UpdateSecret(ctx context.Context, name string, s api.UpdateSecr
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(s.Name) == "" {
 		return inputError(sdkMethod(ctx, op), "the secret's current and new names are required")
 	}
-	tctx, tries := countTries(ctx)
-	err := c.message(tctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.UpdateSecret(ctx, name, s) })
-	if !errors.Is(err, ErrNotFound) || *tries < 2 || name == s.Name {
+	var tries int
+	err := c.message(ctx, op, countTries(&tries, func(ctx context.Context) (*http.Response, error) { return c.raw.UpdateSecret(ctx, name, s) }))
+	if !errors.Is(err, ErrNotFound) || tries < 2 || name == s.Name {
 		return err
 	}
 	list, listErr := c.ListSecrets(ctx)
@@ -64,9 +64,9 @@ func (c *Client) DeleteSecret(ctx context.Context, name string, opts ...Option) 
 	if strings.TrimSpace(name) == "" {
 		return inputError(sdkMethod(ctx, op), "a secret name is required")
 	}
-	ctx, tries := countTries(ctx)
-	err := c.message(ctx, op, func(ctx context.Context) (*http.Response, error) { return c.raw.DeleteSecret(ctx, name) })
-	if errors.Is(err, ErrNotFound) && *tries > 1 {
+	var tries int
+	err := c.message(ctx, op, countTries(&tries, func(ctx context.Context) (*http.Response, error) { return c.raw.DeleteSecret(ctx, name) }))
+	if errors.Is(err, ErrNotFound) && tries > 1 {
 		return nil
 	}
 	return err
