@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/openhands-go/openhands-v0/api"
 )
 
 // scope says where a route is served and what it needs.
@@ -23,7 +25,8 @@ const (
 	scopeHealth
 )
 
-// route is one operation of the V0 API.
+// route is one operation of the V0 API. Its method, pattern and scope come
+// from the spec's table of operations (api.Operations).
 type route struct {
 	method  string
 	pattern string
@@ -39,68 +42,100 @@ type route struct {
 
 // routes is every operation of spec/openapi.yaml.
 var routes = buildRoutes([]route{
-	{method: "GET", pattern: "/api/conversations", op: "listConversations", handle: (*Server).listConversations},
-	{method: "POST", pattern: "/api/conversations", op: "createConversation", handle: (*Server).createConversation},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}", op: "getConversation", scope: scopeConversation, validateID: true, handle: (*Server).getConversation},
-	{method: "DELETE", pattern: "/api/conversations/{conversation_id}", op: "deleteConversation", scope: scopeConversation, validateID: true, handle: (*Server).deleteConversation},
-	{method: "PATCH", pattern: "/api/conversations/{conversation_id}", op: "updateConversation", scope: scopeConversation, validateID: true, handle: (*Server).updateConversation},
-	{method: "POST", pattern: "/api/conversations/{conversation_id}/start", op: "startConversation", scope: scopeConversation, validateID: true, handle: (*Server).startConversation},
-	{method: "POST", pattern: "/api/conversations/{conversation_id}/stop", op: "stopConversation", scope: scopeConversation, validateID: true, handle: (*Server).stopConversation},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/remember-prompt", op: "getRememberPrompt", scope: scopeRuntimeOnly, validateID: true, handle: (*Server).rememberPrompt},
-	{method: "POST", pattern: "/api/conversations/{conversation_id}/exp-config", op: "addExperimentConfig", scope: scopeConversation, validateID: true, handle: (*Server).addExperimentConfig},
-	{method: "GET", pattern: "/api/microagent-management/conversations", op: "listMicroagentManagementConversations", handle: (*Server).listMicroagentConversations},
+	{op: api.OpListConversations, handle: (*Server).listConversations},
+	{op: api.OpCreateConversation, handle: (*Server).createConversation},
+	{op: api.OpGetConversation, validateID: true, handle: (*Server).getConversation},
+	{op: api.OpDeleteConversation, validateID: true, handle: (*Server).deleteConversation},
+	{op: api.OpUpdateConversation, validateID: true, handle: (*Server).updateConversation},
+	{op: api.OpStartConversation, validateID: true, handle: (*Server).startConversation},
+	{op: api.OpStopConversation, validateID: true, handle: (*Server).stopConversation},
+	{op: api.OpGetRememberPrompt, validateID: true, handle: (*Server).rememberPrompt},
+	{op: api.OpAddExperimentConfig, validateID: true, handle: (*Server).addExperimentConfig},
+	{op: api.OpListMicroagentManagementConversations, handle: (*Server).listMicroagentConversations},
 
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/events", op: "getEvents", scope: scopeConversation, handle: (*Server).getEvents},
-	{method: "POST", pattern: "/api/conversations/{conversation_id}/events", op: "addEvent", scope: scopeRuntimeOnly, handle: (*Server).addEvent},
-	{method: "POST", pattern: "/api/conversations/{conversation_id}/message", op: "sendMessage", scope: scopeRuntimeOnly, handle: (*Server).sendMessage},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/trajectory", op: "getTrajectory", scope: scopeRuntimeOnly, handle: (*Server).getTrajectory},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/config", op: "getRuntimeConfig", scope: scopeConversation, handle: (*Server).getRuntimeConfig},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/vscode-url", op: "getVSCodeURL", scope: scopeRuntimeOnly, handle: (*Server).getVSCodeURL},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/web-hosts", op: "getWebHosts", scope: scopeRuntimeOnly, handle: (*Server).getWebHosts},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/microagents", op: "getMicroagents", scope: scopeRuntimeOnly, handle: (*Server).getMicroagents},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/list-files", op: "listFiles", scope: scopeRuntimeOnly, handle: (*Server).listFiles},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/select-file", op: "selectFile", scope: scopeRuntimeOnly, handle: (*Server).selectFile},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/zip-directory", op: "zipWorkspace", scope: scopeRuntimeOnly, handle: (*Server).zipWorkspace},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/git/changes", op: "getGitChanges", scope: scopeRuntimeOnly, handle: (*Server).gitChanges},
-	{method: "GET", pattern: "/api/conversations/{conversation_id}/git/diff", op: "getGitDiff", scope: scopeRuntimeOnly, handle: (*Server).gitDiff},
-	{method: "POST", pattern: "/api/conversations/{conversation_id}/upload-files", op: "uploadFiles", scope: scopeRuntimeOnly, handle: (*Server).uploadFiles},
-	{method: "POST", pattern: "/api/conversations/{conversation_id}/submit-feedback", op: "submitFeedback", scope: scopeRuntimeOnly, handle: (*Server).submitFeedback},
+	{op: api.OpGetEvents, handle: (*Server).getEvents},
+	{op: api.OpAddEvent, handle: (*Server).addEvent},
+	{op: api.OpSendMessage, handle: (*Server).sendMessage},
+	{op: api.OpGetTrajectory, handle: (*Server).getTrajectory},
+	{op: api.OpGetRuntimeConfig, handle: (*Server).getRuntimeConfig},
+	{op: api.OpGetVSCodeURL, handle: (*Server).getVSCodeURL},
+	{op: api.OpGetWebHosts, handle: (*Server).getWebHosts},
+	{op: api.OpGetMicroagents, handle: (*Server).getMicroagents},
+	{op: api.OpListFiles, handle: (*Server).listFiles},
+	{op: api.OpSelectFile, handle: (*Server).selectFile},
+	{op: api.OpZipWorkspace, handle: (*Server).zipWorkspace},
+	{op: api.OpGetGitChanges, handle: (*Server).gitChanges},
+	{op: api.OpGetGitDiff, handle: (*Server).gitDiff},
+	{op: api.OpUploadFiles, handle: (*Server).uploadFiles},
+	{op: api.OpSubmitFeedback, handle: (*Server).submitFeedback},
 
-	{method: "GET", pattern: "/api/settings", op: "getSettings", handle: (*Server).getSettings},
-	{method: "POST", pattern: "/api/settings", op: "storeSettings", handle: (*Server).storeSettings},
-	{method: "POST", pattern: "/api/reset-settings", op: "resetSettings", handle: (*Server).resetSettings},
-	{method: "POST", pattern: "/api/add-git-providers", op: "addGitProviders", handle: (*Server).addGitProviders},
-	{method: "POST", pattern: "/api/unset-provider-tokens", op: "unsetProviderTokens", handle: (*Server).unsetProviderTokens},
-	{method: "GET", pattern: "/api/secrets", op: "listSecrets", handle: (*Server).listSecrets},
-	{method: "POST", pattern: "/api/secrets", op: "createSecret", handle: (*Server).createSecret},
-	{method: "PUT", pattern: "/api/secrets/{secret_id}", op: "updateSecret", handle: (*Server).updateSecret},
-	{method: "DELETE", pattern: "/api/secrets/{secret_id}", op: "deleteSecret", handle: (*Server).deleteSecret},
+	{op: api.OpGetSettings, handle: (*Server).getSettings},
+	{op: api.OpStoreSettings, handle: (*Server).storeSettings},
+	{op: api.OpResetSettings, handle: (*Server).resetSettings},
+	{op: api.OpAddGitProviders, handle: (*Server).addGitProviders},
+	{op: api.OpUnsetProviderTokens, handle: (*Server).unsetProviderTokens},
+	{op: api.OpListSecrets, handle: (*Server).listSecrets},
+	{op: api.OpCreateSecret, handle: (*Server).createSecret},
+	{op: api.OpUpdateSecret, handle: (*Server).updateSecret},
+	{op: api.OpDeleteSecret, handle: (*Server).deleteSecret},
 
-	{method: "GET", pattern: "/api/user/installations", op: "listUserInstallations", handle: (*Server).listInstallations},
-	{method: "GET", pattern: "/api/user/repositories", op: "listUserRepositories", handle: (*Server).listRepositories},
-	{method: "GET", pattern: "/api/user/info", op: "getUserInfo", handle: (*Server).getUserInfo},
-	{method: "GET", pattern: "/api/user/search/repositories", op: "searchRepositories", handle: (*Server).searchRepositories},
-	{method: "GET", pattern: "/api/user/search/branches", op: "searchBranches", handle: (*Server).searchBranches},
-	{method: "GET", pattern: "/api/user/suggested-tasks", op: "getSuggestedTasks", handle: (*Server).suggestedTasks},
-	{method: "GET", pattern: "/api/user/repository/branches", op: "listRepositoryBranches", handle: (*Server).repositoryBranches},
-	{method: "GET", pattern: "/api/user/repository/{repository_name...}/microagents", op: "listRepositoryMicroagents", handle: (*Server).repositoryMicroagents},
-	{method: "GET", pattern: "/api/user/repository/{repository_name...}/microagents/content", op: "getRepositoryMicroagentContent", handle: (*Server).repositoryMicroagentContent},
+	{op: api.OpListUserInstallations, handle: (*Server).listInstallations},
+	{op: api.OpListUserRepositories, handle: (*Server).listRepositories},
+	{op: api.OpGetUserInfo, handle: (*Server).getUserInfo},
+	{op: api.OpSearchRepositories, handle: (*Server).searchRepositories},
+	{op: api.OpSearchBranches, handle: (*Server).searchBranches},
+	{op: api.OpGetSuggestedTasks, handle: (*Server).suggestedTasks},
+	{op: api.OpListRepositoryBranches, handle: (*Server).repositoryBranches},
+	{op: api.OpListRepositoryMicroagents, handle: (*Server).repositoryMicroagents},
+	{op: api.OpGetRepositoryMicroagentContent, handle: (*Server).repositoryMicroagentContent},
 
-	{method: "GET", pattern: "/api/options/models", op: "listModels", handle: (*Server).listModels},
-	{method: "GET", pattern: "/api/options/agents", op: "listAgents", handle: (*Server).listAgents},
-	{method: "GET", pattern: "/api/options/security-analyzers", op: "listSecurityAnalyzers", handle: (*Server).listSecurityAnalyzers},
-	{method: "GET", pattern: "/api/options/config", op: "getServerConfig", handle: (*Server).getServerConfig},
+	{op: api.OpListModels, handle: (*Server).listModels},
+	{op: api.OpListAgents, handle: (*Server).listAgents},
+	{op: api.OpListSecurityAnalyzers, handle: (*Server).listSecurityAnalyzers},
+	{op: api.OpGetServerConfig, handle: (*Server).getServerConfig},
 
-	{method: "GET", pattern: "/alive", op: "alive", scope: scopeHealth, handle: (*Server).alive},
-	{method: "GET", pattern: "/health", op: "health", scope: scopeHealth, handle: (*Server).health},
-	{method: "GET", pattern: "/server_info", op: "getServerInfo", scope: scopeHealth, handle: (*Server).serverInfo},
+	{op: api.OpAlive, handle: (*Server).alive},
+	{op: api.OpHealth, handle: (*Server).health},
+	{op: api.OpGetServerInfo, handle: (*Server).serverInfo},
 })
 
+// multiSegment names the path parameters that span several segments (a
+// repository's owner/name).
+var multiSegment = map[string]bool{"repository_name": true}
+
+// buildRoutes fills each route's method, pattern and scope from the spec's
+// table of operations; an operation missing from the table is a bug here.
 func buildRoutes(rs []route) []route {
 	for i := range rs {
-		rs[i].segs = strings.Split(strings.TrimPrefix(rs[i].pattern, "/"), "/")
+		op, ok := api.OperationByID(rs[i].op)
+		if !ok {
+			panic("sim: route for an operation the spec does not have: " + rs[i].op)
+		}
+		rs[i].method = op.Method
+		rs[i].scope = scopeOf(op)
+		segs := strings.Split(strings.TrimPrefix(op.Path, "/"), "/")
+		for j, seg := range segs {
+			if name, ok := strings.CutPrefix(seg, "{"); ok && multiSegment[strings.TrimSuffix(name, "}")] {
+				segs[j] = "{" + strings.TrimSuffix(name, "}") + "...}"
+			}
+		}
+		rs[i].pattern = "/" + strings.Join(segs, "/")
+		rs[i].segs = segs
 	}
 	return rs
+}
+
+// scopeOf is where the spec says an operation is served.
+func scopeOf(op api.Operation) scope {
+	switch {
+	case op.NoCredentials:
+		return scopeHealth
+	case op.Host == api.HostEither:
+		return scopeConversation
+	case op.Host == api.HostRuntime:
+		return scopeRuntimeOnly
+	}
+	return scopeApp
 }
 
 // Operations lists the operationIds the simulator serves, sorted.
