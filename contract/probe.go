@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -89,16 +90,16 @@ type ProbeResult struct {
 
 // probeRoutes are the V0 GETs that change nothing, health routes first.
 var probeRoutes = []struct{ op, path string }{
-	{"alive", "/alive"},
-	{"health", "/health"},
-	{"getServerInfo", "/server_info"},
-	{"getServerConfig", "/api/options/config"},
-	{"listModels", "/api/options/models"},
-	{"listAgents", "/api/options/agents"},
-	{"listSecurityAnalyzers", "/api/options/security-analyzers"},
-	{"getSettings", "/api/settings"},
-	{"listSecrets", "/api/secrets"},
-	{"listConversations", "/api/conversations?limit=1"},
+	{api.OpAlive, "/alive"},
+	{api.OpHealth, "/health"},
+	{api.OpGetServerInfo, "/server_info"},
+	{api.OpGetServerConfig, "/api/options/config"},
+	{api.OpListModels, "/api/options/models"},
+	{api.OpListAgents, "/api/options/agents"},
+	{api.OpListSecurityAnalyzers, "/api/options/security-analyzers"},
+	{api.OpGetSettings, "/api/settings"},
+	{api.OpListSecrets, "/api/secrets"},
+	{api.OpListConversations, "/api/conversations?limit=1"},
 }
 
 // Probe calls each safe V0 GET on a host and classifies it: V0 JSON, the web

@@ -66,7 +66,7 @@ func expectError(call string, err, target error) error {
 func findConversation(ctx context.Context, s *Session, what string, keep func(api.ConversationInfo) bool) (api.ConversationInfo, error) {
 	for conv, err := range s.Client.Conversations(ctx, wrapper.ListOptions{PageSize: 20, Max: 100}) {
 		if err != nil {
-			return api.ConversationInfo{}, fail("listConversations", err)
+			return api.ConversationInfo{}, fail(api.OpListConversations, err)
 		}
 		if keep(conv) {
 			return conv, nil
@@ -83,7 +83,7 @@ func waitRunning(ctx context.Context, s *Session, id string) (*api.ConversationI
 	for {
 		info, err := s.Client.GetConversation(ctx, id)
 		if err != nil && !pollAgain(s, err) {
-			return nil, fail("getConversation", err)
+			return nil, fail(api.OpGetConversation, err)
 		}
 		if err != nil {
 			info = &api.ConversationInfo{}
@@ -186,7 +186,7 @@ func checkEventOrder(ctx context.Context, s *Session, id string) (int, error) {
 	var forward, backward []int
 	for ev, err := range s.Client.Events(ctx, id, window) {
 		if err != nil {
-			return 0, fail("getEvents", err)
+			return 0, fail(api.OpGetEvents, err)
 		}
 		forward = append(forward, ev.ID)
 	}

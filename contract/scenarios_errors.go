@@ -25,10 +25,10 @@ func missingConversationScenario() Scenario {
 			"both ErrNotFound in the SDK; an invalid id is refused before any request.",
 		Run: func(ctx context.Context, s *Session) error {
 			_, err := s.Client.GetConversation(ctx, missingConversationID)
-			if err := expectError("getConversation", err, wrapper.ErrNotFound); err != nil {
+			if err := expectError(api.OpGetConversation, err, wrapper.ErrNotFound); err != nil {
 				return err
 			}
-			if err := expectError("deleteConversation", s.Client.DeleteConversation(ctx, missingConversationID), wrapper.ErrNotFound); err != nil {
+			if err := expectError(api.OpDeleteConversation, s.Client.DeleteConversation(ctx, missingConversationID), wrapper.ErrNotFound); err != nil {
 				return err
 			}
 			_, err = s.Client.GetConversation(ctx, "../etc/passwd")
@@ -45,14 +45,14 @@ func unknownFieldScenario() Scenario {
 		// A server that accepted the body would create and start a conversation.
 		Writes: true,
 		Expect: []Expectation{
-			{Kind: KindRequest, Operation: "createConversation", Contains: "request body", Why: "the body has a field the spec forbids, on purpose"},
-			{Kind: KindRequest, Operation: "updateConversation", Contains: "request body", Why: "the body has a field the spec forbids, on purpose"},
+			{Kind: KindRequest, Operation: api.OpCreateConversation, Contains: "request body", Why: "the body has a field the spec forbids, on purpose"},
+			{Kind: KindRequest, Operation: api.OpUpdateConversation, Contains: "request body", Why: "the body has a field the spec forbids, on purpose"},
 		},
 		Run: func(ctx context.Context, s *Session) error {
 			create, err := s.Client.API().CreateConversationWithBodyWithResponse(ctx, "application/json",
 				strings.NewReader(`{"initial_user_msg":"hello","no_such_field":true}`))
 			if err != nil {
-				return fail("createConversation", err)
+				return fail(api.OpCreateConversation, err)
 			}
 			if create.JSON200 != nil && create.JSON200.ConversationID != "" {
 				own(s, create.JSON200.ConversationID)
@@ -66,7 +66,7 @@ func unknownFieldScenario() Scenario {
 			update, err := s.Client.API().UpdateConversationWithBodyWithResponse(ctx, missingConversationID, "application/json",
 				strings.NewReader(`{"title":"renamed","no_such_field":1}`))
 			if err != nil {
-				return fail("updateConversation", err)
+				return fail(api.OpUpdateConversation, err)
 			}
 			return check(update.StatusCode() == 422, "updateConversation with an unknown field: %s, want 422", update.Status())
 		},
@@ -80,7 +80,7 @@ func invalidLimitScenario() Scenario {
 			`400 {"detail":"Invalid limit"}.`,
 		Sim: SimSetup{SeedData: true},
 		Expect: []Expectation{
-			{Kind: KindRequest, Operation: "getEvents", Contains: "limit", Why: "limit 500 breaks the spec's maximum of 100, on purpose"},
+			{Kind: KindRequest, Operation: api.OpGetEvents, Contains: "limit", Why: "limit 500 breaks the spec's maximum of 100, on purpose"},
 		},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "V0 conversation", func(c api.ConversationInfo) bool { return c.ConversationVersion != "V1" })
@@ -94,7 +94,7 @@ func invalidLimitScenario() Scenario {
 			}
 			raw, err := s.Client.API().GetEventsWithResponse(ctx, id, &api.GetEventsParams{Limit: ptr(500)})
 			if err != nil {
-				return fail("getEvents", err)
+				return fail(api.OpGetEvents, err)
 			}
 			if err := check(raw.StatusCode() == 400, "getEvents with limit 500: %s, want 400", raw.Status()); err != nil {
 				return err
@@ -207,11 +207,11 @@ func hostedFallbackScenario() Scenario {
 		Run: func(ctx context.Context, s *Session) error {
 			// A new account stores its LLM settings before its first conversation.
 			if err := s.Client.StoreLLMSettings(ctx, wrapper.LLMSettings{Model: "anthropic/claude-sonnet-4-5-20250929", APIKey: fakeLLMKey}); err != nil {
-				return fail("storeSettings", err)
+				return fail(api.OpStoreSettings, err)
 			}
 			created, err := s.Client.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: lifecycleTask})
 			if err != nil {
-				return fail("createConversation", err)
+				return fail(api.OpCreateConversation, err)
 			}
 			id := created.ConversationID
 			conv := own(s, id)
@@ -236,10 +236,10 @@ func hostedFallbackScenario() Scenario {
 				return err
 			}
 			if _, err := s.Client.StopConversation(ctx, id); err != nil {
-				return fail("stopConversation", err)
+				return fail(api.OpStopConversation, err)
 			}
 			if err := s.Client.DeleteConversation(ctx, id); err != nil {
-				return fail("deleteConversation", err)
+				return fail(api.OpDeleteConversation, err)
 			}
 			conv.deleted = true
 			return nil
@@ -257,19 +257,19 @@ func removedHostScenario() Scenario {
 		Sim:             SimSetup{Mode: sim.ModeRemoved},
 		Expect: []Expectation{
 			{Kind: KindResponse, Status: 200, Contains: "text/html", Why: "the web app's HTML where V0 JSON was due"},
-			{Kind: KindResponse, Operation: "createConversation", Status: 405, Why: "the removed host refuses V0 POSTs with 405"},
+			{Kind: KindResponse, Operation: api.OpCreateConversation, Status: 405, Why: "the removed host refuses V0 POSTs with 405"},
 		},
 		Run: func(ctx context.Context, s *Session) error {
 			_, err := s.Client.ListConversations(ctx, wrapper.ListOptions{PageSize: 1, Max: 1})
-			if err := expectError("listConversations", err, wrapper.ErrNotV0); err != nil {
+			if err := expectError(api.OpListConversations, err, wrapper.ErrNotV0); err != nil {
 				return err
 			}
 			_, err = s.Client.GetSettings(ctx)
-			if err := expectError("getSettings", err, wrapper.ErrNotV0); err != nil {
+			if err := expectError(api.OpGetSettings, err, wrapper.ErrNotV0); err != nil {
 				return err
 			}
 			_, err = s.Client.CreateConversation(ctx, api.CreateConversationRequest{InitialUserMsg: lifecycleTask})
-			return expectError("createConversation", err, wrapper.ErrNotV0)
+			return expectError(api.OpCreateConversation, err, wrapper.ErrNotV0)
 		},
 	}
 }

@@ -17,20 +17,20 @@ func healthScenario() Scenario {
 		Run: func(ctx context.Context, s *Session) error {
 			alive, err := s.Client.Alive(ctx)
 			if err != nil {
-				return fail("alive", err)
+				return fail(api.OpAlive, err)
 			}
 			if err := check(alive.Status == "ok", "alive: status %q, want ok", alive.Status); err != nil {
 				return err
 			}
 			health, err := s.Client.Health(ctx)
 			if err != nil {
-				return fail("health", err)
+				return fail(api.OpHealth, err)
 			}
 			if err := check(health == "OK", "health: %q, want OK", health); err != nil {
 				return err
 			}
 			if _, err := s.Client.ServerInfo(ctx); err != nil {
-				return fail("getServerInfo", err)
+				return fail(api.OpGetServerInfo, err)
 			}
 			return nil
 		},
@@ -44,21 +44,21 @@ func optionsScenario() Scenario {
 		Run: func(ctx context.Context, s *Session) error {
 			models, err := s.Client.ListModels(ctx)
 			if err != nil {
-				return fail("listModels", err)
+				return fail(api.OpListModels, err)
 			}
 			agents, err := s.Client.ListAgents(ctx)
 			if err != nil {
-				return fail("listAgents", err)
+				return fail(api.OpListAgents, err)
 			}
 			if err := check(len(models) > 0 && len(agents) > 0, "listModels/listAgents: %d models, %d agents; want some", len(models), len(agents)); err != nil {
 				return err
 			}
 			if _, err := s.Client.ListSecurityAnalyzers(ctx); err != nil {
-				return fail("listSecurityAnalyzers", err)
+				return fail(api.OpListSecurityAnalyzers, err)
 			}
 			cfg, err := s.Client.GetServerConfig(ctx)
 			if err != nil {
-				return fail("getServerConfig", err)
+				return fail(api.OpGetServerConfig, err)
 			}
 			s.Notef("APP_MODE %s", cfg.APPMODE)
 			return nil
@@ -77,44 +77,44 @@ func gitUserScenario() Scenario {
 				return s.Skip("the server has no git provider token (getUserInfo answered 401): the git routes need a token for a git host (GitHub, GitLab, Bitbucket) the server can reach")
 			}
 			if err != nil {
-				return fail("getUserInfo", err)
+				return fail(api.OpGetUserInfo, err)
 			}
 			s.Notef("git user %s", user.Login)
 			repos, err := s.Client.ListUserRepositories(ctx, api.ListUserRepositoriesParams{PerPage: ptr(5)})
 			if err != nil {
-				return fail("listUserRepositories", err)
+				return fail(api.OpListUserRepositories, err)
 			}
 			if len(repos) == 0 {
 				return s.Skip("the git user has no repositories")
 			}
 			repo := repos[0].FullName
 			if _, err := s.Client.SearchRepositories(ctx, api.SearchRepositoriesParams{Query: repoName(repo), PerPage: ptr(3)}); err != nil {
-				return fail("searchRepositories", err)
+				return fail(api.OpSearchRepositories, err)
 			}
 			branches, err := s.Client.ListRepositoryBranches(ctx, api.ListRepositoryBranchesParams{Repository: repo, PerPage: ptr(5)})
 			if err != nil {
-				return fail("listRepositoryBranches", err)
+				return fail(api.OpListRepositoryBranches, err)
 			}
 			if len(branches.Branches) > 0 {
 				query := branches.Branches[0].Name
 				if _, err := s.Client.SearchBranches(ctx, api.SearchBranchesParams{Repository: repo, Query: query, PerPage: ptr(3)}); err != nil {
-					return fail("searchBranches", err)
+					return fail(api.OpSearchBranches, err)
 				}
 			}
 			if _, err := s.Client.ListUserInstallations(ctx, repos[0].GitProvider); err != nil {
-				return fail("listUserInstallations", err)
+				return fail(api.OpListUserInstallations, err)
 			}
 			if _, err := s.Client.GetSuggestedTasks(ctx); err != nil {
-				return fail("getSuggestedTasks", err)
+				return fail(api.OpGetSuggestedTasks, err)
 			}
 			agents, err := s.Client.ListRepositoryMicroagents(ctx, repo)
 			if err != nil {
-				return fail("listRepositoryMicroagents", err)
+				return fail(api.OpListRepositoryMicroagents, err)
 			}
 			if len(agents) > 0 {
 				content, err := s.Client.GetRepositoryMicroagentContent(ctx, repo, agents[0].Path)
 				if err != nil {
-					return fail("getRepositoryMicroagentContent", err)
+					return fail(api.OpGetRepositoryMicroagentContent, err)
 				}
 				if err := check(content.Content != "", "getRepositoryMicroagentContent: empty content for %s", agents[0].Path); err != nil {
 					return err
@@ -144,14 +144,14 @@ func listingScenario() Scenario {
 		Run: func(ctx context.Context, s *Session) error {
 			all, err := s.Client.ListConversations(ctx, wrapper.ListOptions{PageSize: 2, IncludeV1: true, Max: 50})
 			if err != nil {
-				return fail("listConversations", err)
+				return fail(api.OpListConversations, err)
 			}
 			if len(all) == 0 {
 				return s.Skip("the server has no conversations")
 			}
 			v0, err := s.Client.ListConversations(ctx, wrapper.ListOptions{PageSize: 2, Max: 50})
 			if err != nil {
-				return fail("listConversations", err)
+				return fail(api.OpListConversations, err)
 			}
 			for _, c := range v0 {
 				if c.ConversationVersion == "V1" {
@@ -162,7 +162,7 @@ func listingScenario() Scenario {
 			if len(v0) > 0 {
 				got, err := s.Client.GetConversation(ctx, v0[0].ConversationID)
 				if err != nil {
-					return fail("getConversation", err)
+					return fail(api.OpGetConversation, err)
 				}
 				if err := check(got.ConversationID == v0[0].ConversationID, "getConversation: id %s, want %s", got.ConversationID, v0[0].ConversationID); err != nil {
 					return err
@@ -180,7 +180,7 @@ func listingScenario() Scenario {
 				return nil
 			}
 			if _, err := s.Client.ListMicroagentManagementConversations(ctx, api.ListMicroagentManagementConversationsParams{SelectedRepository: repo, Limit: ptr(5)}); err != nil {
-				return fail("listMicroagentManagementConversations", err)
+				return fail(api.OpListMicroagentManagementConversations, err)
 			}
 			return nil
 		},
@@ -202,7 +202,7 @@ func readingScenario() Scenario {
 			id := conv.ConversationID
 			first, err := s.Client.GetEvents(ctx, id, wrapper.EventsQuery{Limit: ptr(3)})
 			if err != nil {
-				return fail("getEvents", err)
+				return fail(api.OpGetEvents, err)
 			}
 			if len(first.Events) == 0 {
 				return s.Skip("conversation %s has no events", id)
@@ -229,7 +229,7 @@ func readingScenario() Scenario {
 				return nil
 			}
 			if err != nil {
-				return fail("getTrajectory", err)
+				return fail(api.OpGetTrajectory, err)
 			}
 			s.Notef("conversation with %d events, trajectory of %d", count, len(traj.Trajectory))
 			return nil
@@ -257,41 +257,41 @@ func runtimeReadingScenario() Scenario {
 // readRuntime calls every read-only runtime route of a running conversation.
 func readRuntime(ctx context.Context, s *Session, id string) error {
 	if _, err := s.Client.GetRuntimeConfig(ctx, id); err != nil {
-		return fail("getRuntimeConfig", err)
+		return fail(api.OpGetRuntimeConfig, err)
 	}
 	if _, err := s.Client.GetVSCodeURL(ctx, id); err != nil {
-		return fail("getVSCodeURL", err)
+		return fail(api.OpGetVSCodeURL, err)
 	}
 	if _, err := s.Client.GetWebHosts(ctx, id); err != nil {
-		return fail("getWebHosts", err)
+		return fail(api.OpGetWebHosts, err)
 	}
 	if _, err := s.Client.GetMicroagents(ctx, id); err != nil {
-		return fail("getMicroagents", err)
+		return fail(api.OpGetMicroagents, err)
 	}
 	files, err := s.Client.ListFiles(ctx, id, "")
 	if err != nil {
-		return fail("listFiles", err)
+		return fail(api.OpListFiles, err)
 	}
 	if file, err := someFile(ctx, s, id, files); err != nil {
 		return err
 	} else if file != "" {
 		if _, err := s.Client.SelectFile(ctx, id, file); err != nil {
-			return fail("selectFile", err)
+			return fail(api.OpSelectFile, err)
 		}
 	}
 	if _, err := s.Client.ZipWorkspace(ctx, id, io.Discard); err != nil {
-		return fail("zipWorkspace", err)
+		return fail(api.OpZipWorkspace, err)
 	}
 	changes, err := s.Client.GitChanges(ctx, id)
 	switch {
 	case errors.Is(err, wrapper.ErrNotFound):
 		s.Notef("conversation %s has no git repository: getGitChanges answered 404", id)
 	case err != nil:
-		return fail("getGitChanges", err)
+		return fail(api.OpGetGitChanges, err)
 	}
 	if len(changes) > 0 {
 		if _, err := s.Client.GitDiff(ctx, id, changes[0].Path); err != nil {
-			return fail("getGitDiff", err)
+			return fail(api.OpGetGitDiff, err)
 		}
 	}
 	last, ok, err := s.Client.LastEventID(ctx, id)
@@ -307,7 +307,7 @@ func readRuntime(ctx context.Context, s *Session, id string) error {
 			// has: RuntimeError no_conversation:remember_prompt, a 500.
 			s.Notef("getRememberPrompt: the server failed (%s)", err)
 		case err != nil:
-			return fail("getRememberPrompt", err)
+			return fail(api.OpGetRememberPrompt, err)
 		}
 	}
 	s.Notef("%d files, %d git changes", len(files), len(changes))

@@ -35,12 +35,12 @@ func lifecycleScenario() Scenario {
 			}
 			created, err := s.Client.CreateConversation(ctx, req)
 			if err != nil {
-				return fail("createConversation", err)
+				return fail(api.OpCreateConversation, err)
 			}
 			id := created.ConversationID
 			conv := own(s, id)
 			if _, err := s.Client.StartConversation(ctx, id, nil); err != nil {
-				return fail("startConversation", err)
+				return fail(api.OpStartConversation, err)
 			}
 			// A server keeps a conversation whose agent is done RUNNING, awaiting
 			// input, until it is stopped or idles out: the SDK's Wait ends on the
@@ -55,13 +55,13 @@ func lifecycleScenario() Scenario {
 				s.Notef("Wait ended with the conversation %s", info.Status)
 			}
 			if _, err := s.Client.StopConversation(ctx, id); err != nil {
-				return fail("stopConversation", err)
+				return fail(api.OpStopConversation, err)
 			}
 			if err := readEvents(ctx, s, id); err != nil {
 				return err
 			}
 			if err := s.Client.RenameConversation(ctx, id, "openhands-v0 contract lifecycle"); err != nil {
-				return fail("updateConversation", err)
+				return fail(api.OpUpdateConversation, err)
 			}
 			if _, err := s.Client.StartConversation(ctx, id, nil); err != nil {
 				return fail("startConversation (again)", err)
@@ -72,22 +72,22 @@ func lifecycleScenario() Scenario {
 			// The trajectory is served for a running conversation only (a real
 			// server answers 404 for a stopped one).
 			if _, err := s.Client.GetTrajectory(ctx, id); err != nil {
-				return fail("getTrajectory", err)
+				return fail(api.OpGetTrajectory, err)
 			}
 			if err := readRuntime(ctx, s, id); err != nil {
 				return err
 			}
 			if err := s.Client.SendMessage(ctx, id, "Thank you. Nothing more to do."); err != nil {
-				return fail("sendMessage", err)
+				return fail(api.OpSendMessage, err)
 			}
 			if err := s.Client.AddEvent(ctx, id, map[string]any{"action": "message", "args": map[string]any{"content": "A note from the contract test.", "image_urls": []any{}}}); err != nil {
-				return fail("addEvent", err)
+				return fail(api.OpAddEvent, err)
 			}
 			up, err := s.Client.UploadFiles(ctx, id, []wrapper.UploadFile{{Name: "contract-note.txt", Open: func() (io.ReadCloser, error) {
 				return io.NopCloser(strings.NewReader("uploaded by the openhands-v0 contract test\n")), nil
 			}}})
 			if err != nil {
-				return fail("uploadFiles", err)
+				return fail(api.OpUploadFiles, err)
 			}
 			if err := check(slices.ContainsFunc(up.UploadedFiles, func(f string) bool { return strings.HasSuffix(f, "contract-note.txt") }),
 				"uploadFiles: uploaded %v, want contract-note.txt", up.UploadedFiles); err != nil {
@@ -95,7 +95,7 @@ func lifecycleScenario() Scenario {
 			}
 			exp, err := s.Client.API().AddExperimentConfigWithResponse(ctx, id, api.ExperimentConfig{Config: map[string]string{"contract": "on"}})
 			if err != nil {
-				return fail("addExperimentConfig", err)
+				return fail(api.OpAddExperimentConfig, err)
 			}
 			switch {
 			case s.Live() && exp.JSON404 != nil && exp.JSON404.Detail == "Not Found":
@@ -104,10 +104,10 @@ func lifecycleScenario() Scenario {
 				return check(false, "addExperimentConfig: %d %s", exp.StatusCode(), exp.Status())
 			}
 			if _, err := s.Client.StopConversation(ctx, id); err != nil {
-				return fail("stopConversation", err)
+				return fail(api.OpStopConversation, err)
 			}
 			if err := deleteAfterStop(ctx, s, id); err != nil {
-				return fail("deleteConversation", err)
+				return fail(api.OpDeleteConversation, err)
 			}
 			conv.deleted = true
 			if _, err := s.Client.GetConversation(ctx, id); err != nil {
@@ -127,7 +127,7 @@ func lifecycleScenario() Scenario {
 func readEvents(ctx context.Context, s *Session, id string) error {
 	page1, err := s.Client.GetEvents(ctx, id, wrapper.EventsQuery{Limit: ptr(2)})
 	if err != nil {
-		return fail("getEvents", err)
+		return fail(api.OpGetEvents, err)
 	}
 	if len(page1.Events) == 0 {
 		return check(false, "getEvents: a finished conversation has no events")
@@ -155,7 +155,7 @@ func settingsScenario() Scenario {
 		Run: func(ctx context.Context, s *Session) error {
 			before, err := s.Client.GetSettings(ctx)
 			if err != nil {
-				return fail("getSettings", err)
+				return fail(api.OpGetSettings, err)
 			}
 			original, err := storable(before)
 			if err != nil {
@@ -172,11 +172,11 @@ func settingsScenario() Scenario {
 				changed.LLMAPIKey, changed.SearchAPIKey = fakeLLMKey, fakeSearchKey
 			}
 			if err := s.Client.StoreSettings(ctx, changed); err != nil {
-				return fail("storeSettings", err)
+				return fail(api.OpStoreSettings, err)
 			}
 			after, err := s.Client.GetSettings(ctx)
 			if err != nil {
-				return fail("getSettings", err)
+				return fail(api.OpGetSettings, err)
 			}
 			if err := check(after.EnableSoundNotifications != nil && *after.EnableSoundNotifications == sound,
 				"getSettings: enable_sound_notifications not %v after storing it", sound); err != nil {
@@ -189,7 +189,7 @@ func settingsScenario() Scenario {
 			}
 			reset, err := s.Client.API().ResetSettingsWithResponse(ctx)
 			if err != nil {
-				return fail("resetSettings", err)
+				return fail(api.OpResetSettings, err)
 			}
 			if s.Live() && reset.JSON404 != nil && reset.JSON404.Detail == "Not Found" {
 				s.Notef("resetSettings: the server has no such route any more (404; openhands-ai 1.6.0 and later)")
@@ -227,11 +227,11 @@ func secretsScenario() Scenario {
 		Sim:         SimSetup{SeedData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			if _, err := s.Client.ListSecrets(ctx); err != nil {
-				return fail("listSecrets", err)
+				return fail(api.OpListSecrets, err)
 			}
 			if err := s.Client.CreateSecret(ctx, api.CreateSecretRequest{Name: contractSecretName, Value: fakeSecretValue,
 				Description: "created by the openhands-v0 contract test"}); err != nil {
-				return fail("createSecret", err)
+				return fail(api.OpCreateSecret, err)
 			}
 			deleted := false
 			s.Cleanup("delete secret "+contractSecretName, func(ctx context.Context) error {
@@ -248,10 +248,10 @@ func secretsScenario() Scenario {
 			}
 			if err := s.Client.UpdateSecret(ctx, contractSecretName, api.UpdateSecretRequest{Name: contractSecretName,
 				Description: "described anew by the openhands-v0 contract test"}); err != nil {
-				return fail("updateSecret", err)
+				return fail(api.OpUpdateSecret, err)
 			}
 			if err := s.Client.DeleteSecret(ctx, contractSecretName); err != nil {
-				return fail("deleteSecret", err)
+				return fail(api.OpDeleteSecret, err)
 			}
 			deleted = true
 			return hasSecret(ctx, s, contractSecretName, false)
@@ -262,7 +262,7 @@ func secretsScenario() Scenario {
 func hasSecret(ctx context.Context, s *Session, name string, want bool) error {
 	list, err := s.Client.ListSecrets(ctx)
 	if err != nil {
-		return fail("listSecrets", err)
+		return fail(api.OpListSecrets, err)
 	}
 	got := slices.ContainsFunc(list, func(i api.CustomSecretInfo) bool { return i.Name == name })
 	return check(got == want, "listSecrets: secret %s listed = %v, want %v", name, got, want)
@@ -285,26 +285,26 @@ func gitProvidersScenario() Scenario {
 				// stores it: a made-up token is refused (401 "Invalid token").
 				s.Notef("addGitProviders: the server checked the token with its git host and refused it (401)")
 				if err := s.Client.UnsetProviderTokens(ctx); err != nil {
-					return fail("unsetProviderTokens", err)
+					return fail(api.OpUnsetProviderTokens, err)
 				}
 				return nil
 			}
 			if err != nil {
-				return fail("addGitProviders", err)
+				return fail(api.OpAddGitProviders, err)
 			}
 			set, err := s.Client.GetSettings(ctx)
 			if err != nil {
-				return fail("getSettings", err)
+				return fail(api.OpGetSettings, err)
 			}
 			if _, ok := set.ProviderTokensSet[string(api.ProviderTypeGithub)]; !ok {
 				return check(false, "getSettings: provider_tokens_set %v lacks github after addGitProviders", set.ProviderTokensSet)
 			}
 			if err := s.Client.UnsetProviderTokens(ctx); err != nil {
-				return fail("unsetProviderTokens", err)
+				return fail(api.OpUnsetProviderTokens, err)
 			}
 			unset, err := s.Client.GetSettings(ctx)
 			if err != nil {
-				return fail("getSettings", err)
+				return fail(api.OpGetSettings, err)
 			}
 			return check(len(unset.ProviderTokensSet) == 0, "getSettings: provider_tokens_set %v after unsetProviderTokens", unset.ProviderTokensSet)
 		},
@@ -330,7 +330,7 @@ func feedbackScenario() Scenario {
 			res, err := s.Client.SubmitFeedback(ctx, conv.ConversationID, api.FeedbackRequest{
 				Email: "contract@example.com", Polarity: "positive", Permissions: "private", Version: "1.0"})
 			if err != nil {
-				return fail("submitFeedback", err)
+				return fail(api.OpSubmitFeedback, err)
 			}
 			s.Notef("feedback service answered %d", res.StatusCode)
 			return nil

@@ -16,7 +16,7 @@ import (
 //
 //	r, err := c.API().GetConversationWithResponse(ctx, id)
 //	if err == nil {
-//		err = wrapper.CheckResponse("getConversation", r.HTTPResponse, r.Body)
+//		err = wrapper.CheckResponse(api.OpGetConversation, r.HTTPResponse, r.Body)
 //	}
 //
 // Credentials the request sent are removed from the error, should the

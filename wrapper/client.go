@@ -163,9 +163,6 @@ func (c *Client) hostClient(server, apiKey, sessionKey string) (*api.Client, err
 	return api.NewClient(server,
 		api.WithHTTPClient(c.hc),
 		api.WithRequestEditorFn(func(ctx context.Context, req *http.Request) error {
-			if sent, ok := ctx.Value(sentMethodKey{}).(*string); ok {
-				*sent = req.Method
-			}
 			cc := c.callSettings(ctx)
 			if cc.err != nil {
 				return cc.err

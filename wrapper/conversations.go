@@ -16,7 +16,7 @@ import (
 // are sent; the server rejects unknown fields.
 func (c *Client) CreateConversation(ctx context.Context, req api.CreateConversationRequest, opts ...Option) (*api.ConversationResponse, error) {
 	ctx = c.withCall(ctx, "CreateConversation", opts)
-	const op = "createConversation"
+	const op = api.OpCreateConversation
 	var out api.ConversationResponse
 	if err := c.call(ctx, op, &out, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.CreateConversation(ctx, req)
@@ -31,7 +31,7 @@ func (c *Client) CreateConversation(ctx context.Context, req api.CreateConversat
 // conversation; that is an error matching ErrNotFound here.
 func (c *Client) GetConversation(ctx context.Context, id string, opts ...Option) (*api.ConversationInfo, error) {
 	ctx = c.withCall(ctx, "GetConversation", opts)
-	const op = "getConversation"
+	const op = api.OpGetConversation
 	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (c *Client) GetConversation(ctx context.Context, id string, opts ...Option)
 // timeout), false means an earlier try deleted it, and that is success.
 func (c *Client) DeleteConversation(ctx context.Context, id string, opts ...Option) error {
 	ctx = c.withCall(ctx, "DeleteConversation", opts)
-	const op = "deleteConversation"
+	const op = api.OpDeleteConversation
 	if err := validID(ctx, id); err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (c *Client) DeleteConversation(ctx context.Context, id string, opts ...Opti
 // (spec: updateConversation, PATCH /api/conversations/{id}).
 func (c *Client) RenameConversation(ctx context.Context, id, title string, opts ...Option) error {
 	ctx = c.withCall(ctx, "RenameConversation", opts)
-	const op = "updateConversation"
+	const op = api.OpUpdateConversation
 	if err := validID(ctx, id); err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (c *Client) RenameConversation(ctx context.Context, id, title string, opts 
 // startConversation). providers, if any, are sent as providers_set.
 func (c *Client) StartConversation(ctx context.Context, id string, providers []api.ProviderType, opts ...Option) (*api.ConversationResponse, error) {
 	ctx = c.withCall(ctx, "StartConversation", opts)
-	const op = "startConversation"
+	const op = api.OpStartConversation
 	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (c *Client) StartConversation(ctx context.Context, id string, providers []a
 // StopConversation stops a conversation's agent loop (spec: stopConversation).
 func (c *Client) StopConversation(ctx context.Context, id string, opts ...Option) (*api.ConversationResponse, error) {
 	ctx = c.withCall(ctx, "StopConversation", opts)
-	const op = "stopConversation"
+	const op = api.OpStopConversation
 	if err := validID(ctx, id); err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (c *Client) StopConversation(ctx context.Context, id string, opts ...Option
 // request did nothing, so the message is never sent twice.
 func (c *Client) SendMessage(ctx context.Context, id, message string, opts ...Option) error {
 	ctx = c.withCall(ctx, "SendMessage", opts)
-	const op = "sendMessage"
+	const op = api.OpSendMessage
 	var out api.SuccessResponse
 	host, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.SendMessage(ctx, id, api.SendMessageRequest{Message: message})
@@ -186,7 +186,7 @@ type ListOptions struct {
 // pages in a row bring no conversation to yield.
 func (c *Client) Conversations(ctx context.Context, opts ListOptions, callOpts ...Option) iter.Seq2[api.ConversationInfo, error] {
 	ctx = c.withCall(ctx, "Conversations", callOpts)
-	const op = "listConversations"
+	const op = api.OpListConversations
 	return func(yield func(api.ConversationInfo, error) bool) {
 		if opts.PageSize < 0 || opts.Max < 0 {
 			yield(api.ConversationInfo{}, inputError(sdkMethod(ctx, op), "page size and max must not be negative"))

@@ -121,10 +121,8 @@ func (e *APIError) Is(target error) bool {
 func (e *APIError) Unwrap() error { return e.cause }
 
 // Temporary reports whether the same request may succeed later: rate limits,
-// 5xx and maintenance pages.
-func (e *APIError) Temporary() bool {
-	return e.Is(ErrRateLimited) || e.Is(ErrServer)
-}
+// 5xx and maintenance pages (mayRetry, the SDK's one rule).
+func (e *APIError) Temporary() bool { return mayRetry(e) }
 
 // kindsFor returns the sentinels for a status and whether the body is HTML.
 func kindsFor(status int, html bool) []error {

@@ -30,7 +30,7 @@ type EventsQuery struct {
 // It refuses a limit outside 0..100, which the server answers with 400.
 func (c *Client) GetEvents(ctx context.Context, id string, q EventsQuery, opts ...Option) (*api.EventPage, error) {
 	ctx = c.withCall(ctx, "GetEvents", opts)
-	const op = "getEvents"
+	const op = api.OpGetEvents
 	if q.Limit != nil && (*q.Limit < 0 || *q.Limit > MaxEventsPage) {
 		return nil, inputError(sdkMethod(ctx, op), "limit must be 0 to %d, got %d", MaxEventsPage, *q.Limit)
 	}
@@ -81,7 +81,7 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 	return func(yield func(api.Event, error) bool) {
 		size := cmp.Or(r.PageSize, MaxEventsPage)
 		if size < 1 || size > MaxEventsPage {
-			yield(api.Event{}, inputError(sdkMethod(ctx, "getEvents"), "page size must be 1 to %d, got %d", MaxEventsPage, r.PageSize))
+			yield(api.Event{}, inputError(sdkMethod(ctx, api.OpGetEvents), "page size must be 1 to %d, got %d", MaxEventsPage, r.PageSize))
 			return
 		}
 		q := EventsQuery{StartID: r.StartID, EndID: r.EndID, Reverse: reverse, Limit: &size}
@@ -106,9 +106,9 @@ func (c *Client) iterateEvents(ctx context.Context, id string, r EventRange, rev
 				var err error
 				switch {
 				case more && reverse:
-					next, err = prevEventID("getEvents", "", q.EndID, last)
+					next, err = prevEventID(api.OpGetEvents, "", q.EndID, last)
 				case more:
-					next, err = nextEventID("getEvents", "", q.StartID, last)
+					next, err = nextEventID(api.OpGetEvents, "", q.StartID, last)
 				}
 				if err != nil {
 					yield(api.Event{}, err)
@@ -154,7 +154,7 @@ func (c *Client) EventCount(ctx context.Context, id string, opts ...Option) (int
 	if err != nil || !ok {
 		return 0, err
 	}
-	return countFromLast("getEvents", "", last)
+	return countFromLast(api.OpGetEvents, "", last)
 }
 
 // countFromLast is the event count the newest id implies, refusing an id

@@ -33,7 +33,7 @@ type rawEventPage struct {
 // each event.
 func (c *Client) ExportEvents(ctx context.Context, id string, w io.Writer, r EventRange, opts ...Option) (int, error) {
 	ctx = c.withCall(ctx, "ExportEvents", opts)
-	const op = "getEvents"
+	const op = api.OpGetEvents
 	size := cmp.Or(r.PageSize, MaxEventsPage)
 	switch {
 	case size < 1 || size > MaxEventsPage:

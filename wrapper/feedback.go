@@ -14,7 +14,7 @@ import (
 // adds the trajectory itself and returns the service's answer.
 func (c *Client) SubmitFeedback(ctx context.Context, id string, fb api.FeedbackRequest, opts ...Option) (*api.FeedbackResult, error) {
 	ctx = c.withCall(ctx, "SubmitFeedback", opts)
-	const op = "submitFeedback"
+	const op = api.OpSubmitFeedback
 	if !fb.Polarity.Valid() {
 		return nil, inputError(sdkMethod(ctx, op), "polarity must be %q or %q, got %q", api.FeedbackRequestPolarityPositive, api.FeedbackRequestPolarityNegative, fb.Polarity)
 	}

@@ -23,7 +23,7 @@ func (c *Client) ListFiles(ctx context.Context, id, path string, opts ...Option)
 	if path != "" {
 		p.Path = &path
 	}
-	return fetchConversation[[]string](ctx, c, "listFiles", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	return fetchConversation[[]string](ctx, c, api.OpListFiles, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.ListFiles(ctx, id, &p)
 	})
 }
@@ -33,7 +33,7 @@ func (c *Client) ListFiles(ctx context.Context, id, path string, opts ...Option)
 // with status 415.
 func (c *Client) SelectFile(ctx context.Context, id, path string, opts ...Option) (string, error) {
 	ctx = c.withCall(ctx, "SelectFile", opts)
-	const op = "selectFile"
+	const op = api.OpSelectFile
 	if strings.TrimSpace(path) == "" {
 		return "", inputError(sdkMethod(ctx, op), "a file path is required")
 	}
@@ -47,7 +47,7 @@ func (c *Client) SelectFile(ctx context.Context, id, path string, opts ...Option
 // (spec: getGitChanges).
 func (c *Client) GitChanges(ctx context.Context, id string, opts ...Option) ([]api.GitChange, error) {
 	ctx = c.withCall(ctx, "GitChanges", opts)
-	return fetchConversation[[]api.GitChange](ctx, c, "getGitChanges", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	return fetchConversation[[]api.GitChange](ctx, c, api.OpGetGitChanges, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetGitChanges(ctx, id)
 	})
 }
@@ -56,7 +56,7 @@ func (c *Client) GitChanges(ctx context.Context, id string, opts ...Option) ([]a
 // (spec: getGitDiff).
 func (c *Client) GitDiff(ctx context.Context, id, path string, opts ...Option) (*api.GitDiff, error) {
 	ctx = c.withCall(ctx, "GitDiff", opts)
-	const op = "getGitDiff"
+	const op = api.OpGetGitDiff
 	if strings.TrimSpace(path) == "" {
 		return nil, inputError(sdkMethod(ctx, op), "a file path is required")
 	}
@@ -75,7 +75,7 @@ func (c *Client) GitDiff(ctx context.Context, id, path string, opts ...Option) (
 // partial file: write to a temporary file and rename it on success.
 func (c *Client) ZipWorkspace(ctx context.Context, id string, w io.Writer, opts ...Option) (int64, error) {
 	ctx = c.withCall(ctx, "ZipWorkspace", opts)
-	const op = "zipWorkspace"
+	const op = api.OpZipWorkspace
 	resp, host, err := c.onConversation(ctx, op, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.ZipWorkspace(ctx, id)
 	})
@@ -119,7 +119,7 @@ func FileFromBytes(name string, data []byte) UploadFile {
 // the reason. Contents are streamed, never held in memory whole.
 func (c *Client) UploadFiles(ctx context.Context, id string, files []UploadFile, opts ...Option) (*api.UploadFilesResult, error) {
 	ctx = c.withCall(ctx, "UploadFiles", opts)
-	const op = "uploadFiles"
+	const op = api.OpUploadFiles
 	if len(files) == 0 {
 		return nil, inputError(sdkMethod(ctx, op), "no files to upload")
 	}

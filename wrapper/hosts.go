@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,7 +65,7 @@ type conversationCall func(ctx context.Context, host *api.Client) (*http.Respons
 // that answers a maintenance page, a host without V0 or (for a GET) a 5xx,
 // calls the conversation's runtime host instead and logs the decision. A
 // POST falls back only when the app host's answer proves it did nothing with
-// it (see fallbackWorthy), so a message is never delivered twice. It returns
+// it (see worthRuntimeHost), so a message is never delivered twice. It returns
 // a 2xx answer with its body unread, and the host that gave it.
 func (c *Client) onConversation(ctx context.Context, op, id string, call conversationCall) (*http.Response, string, error) {
 	if err := validID(ctx, id); err != nil {
@@ -79,9 +78,8 @@ func (c *Client) onConversation(ctx context.Context, op, id string, call convers
 		}
 		return c.answered(ctx, op, hostRuntime, rt, call)
 	}
-	var method string
-	resp, host, err := c.answered(context.WithValue(ctx, sentMethodKey{}, &method), op, hostApp, c.raw, call)
-	if err == nil || c.cfg.hostPolicy == HostApp || !fallbackWorthy(method, err) {
+	resp, host, err := c.answered(ctx, op, hostApp, c.raw, call)
+	if err == nil || c.cfg.hostPolicy == HostApp || !worthRuntimeHost(op, err) {
 		return resp, host, err
 	}
 	rt, rtErr := c.runtimeClient(ctx, id)
@@ -105,27 +103,6 @@ func (c *Client) answered(ctx context.Context, op, host string, target *api.Clie
 	}
 	return resp, host, nil
 }
-
-// fallbackWorthy says whether an app-host failure sends the call to the
-// runtime host. Any call may go there when the app host does not serve V0
-// (405, the web app's HTML) or answers the hosted service's 500 maintenance
-// page, which it serves before any V0 handler runs. A 5xx that may come after
-// the handler ran (a 502 or 504 from a gateway, a JSON 500) sends only
-// idempotent calls there: a POST behind it may already have been processed.
-func fallbackWorthy(method string, err error) bool {
-	if errors.Is(err, ErrNotV0) {
-		return true
-	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusInternalServerError && apiErr.Is(ErrMaintenance) {
-		return true
-	}
-	return idempotent(method) && errors.Is(err, ErrServer)
-}
-
-// sentMethodKey carries a *string through the context that the request
-// editor fills with the method of the request it edits.
-type sentMethodKey struct{}
 
 // runtimeClient returns a generated client for the conversation's runtime
 // host. The trust rule: the runtime host never gets a weaker scheme than

@@ -142,7 +142,7 @@ func argString(args map[string]any, key string) string {
 // by the window, so no more events are fetched than the window allows.
 func (c *Client) scanEvents(ctx context.Context, id string, r EventRange, newestFirst bool, cfg scanConfig, found func(api.Event) bool) error {
 	if cfg.window < 0 {
-		return inputError(sdkMethod(ctx, "getEvents"), "scan window must not be negative, got %d", cfg.window)
+		return inputError(sdkMethod(ctx, api.OpGetEvents), "scan window must not be negative, got %d", cfg.window)
 	}
 	seen := 0
 	// remaining is how many more events the window allows (-1: no bound).

@@ -90,6 +90,10 @@ func idempotent(method string) bool {
 	return false
 }
 
+// retryableStatus narrows mayRetry for the transport's immediate retries to
+// the statuses a gateway or a rate limiter gives: a 500 is mostly the
+// server's own failure, and the hosted service's 500 maintenance page is
+// for the runtime-host fallback (worthRuntimeHost).
 func retryableStatus(code int) bool {
 	switch code {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:

@@ -14,7 +14,7 @@ import (
 // getRuntimeConfig).
 func (c *Client) GetRuntimeConfig(ctx context.Context, id string, opts ...Option) (*api.RuntimeConfig, error) {
 	ctx = c.withCall(ctx, "GetRuntimeConfig", opts)
-	out, err := fetchConversation[api.RuntimeConfig](ctx, c, "getRuntimeConfig", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	out, err := fetchConversation[api.RuntimeConfig](ctx, c, api.OpGetRuntimeConfig, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetRuntimeConfig(ctx, id)
 	})
 	if err != nil {
@@ -27,7 +27,7 @@ func (c *Client) GetRuntimeConfig(ctx context.Context, id string, opts ...Option
 // the runtime has none (spec: getVSCodeURL).
 func (c *Client) GetVSCodeURL(ctx context.Context, id string, opts ...Option) (string, error) {
 	ctx = c.withCall(ctx, "GetVSCodeURL", opts)
-	out, err := fetchConversation[api.VSCodeURL](ctx, c, "getVSCodeURL", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	out, err := fetchConversation[api.VSCodeURL](ctx, c, api.OpGetVSCodeURL, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetVSCodeURL(ctx, id)
 	})
 	return out.VscodeURL, err
@@ -37,7 +37,7 @@ func (c *Client) GetVSCodeURL(ctx context.Context, id string, opts ...Option) (s
 // URL to port (spec: getWebHosts).
 func (c *Client) GetWebHosts(ctx context.Context, id string, opts ...Option) (map[string]int, error) {
 	ctx = c.withCall(ctx, "GetWebHosts", opts)
-	out, err := fetchConversation[api.WebHosts](ctx, c, "getWebHosts", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	out, err := fetchConversation[api.WebHosts](ctx, c, api.OpGetWebHosts, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetWebHosts(ctx, id)
 	})
 	return out.Hosts, err
@@ -47,7 +47,7 @@ func (c *Client) GetWebHosts(ctx context.Context, id string, opts ...Option) (ma
 // getMicroagents).
 func (c *Client) GetMicroagents(ctx context.Context, id string, opts ...Option) ([]api.ConversationMicroagent, error) {
 	ctx = c.withCall(ctx, "GetMicroagents", opts)
-	out, err := fetchConversation[api.ConversationMicroagents](ctx, c, "getMicroagents", id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	out, err := fetchConversation[api.ConversationMicroagents](ctx, c, api.OpGetMicroagents, id, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetMicroagents(ctx, id)
 	})
 	return out.Microagents, err
@@ -57,7 +57,7 @@ func (c *Client) GetMicroagents(ctx context.Context, id string, opts ...Option) 
 // conversation up to eventID into a microagent (spec: getRememberPrompt).
 func (c *Client) GetRememberPrompt(ctx context.Context, id string, eventID int, opts ...Option) (string, error) {
 	ctx = c.withCall(ctx, "GetRememberPrompt", opts)
-	const op = "getRememberPrompt"
+	const op = api.OpGetRememberPrompt
 	if eventID < 0 {
 		return "", inputError(sdkMethod(ctx, op), "event id must not be negative, got %d", eventID)
 	}
@@ -72,7 +72,7 @@ func (c *Client) GetRememberPrompt(ctx context.Context, id string, eventID int, 
 // {"agent_state": "stopped"}} (spec: addEvent).
 func (c *Client) AddEvent(ctx context.Context, id string, event map[string]any, opts ...Option) error {
 	ctx = c.withCall(ctx, "AddEvent", opts)
-	const op = "addEvent"
+	const op = api.OpAddEvent
 	if _, ok := event["action"].(string); !ok {
 		return inputError(sdkMethod(ctx, op), `the event needs an "action", e.g. "message" or "change_agent_state"`)
 	}

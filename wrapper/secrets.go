@@ -13,7 +13,7 @@ import (
 // secrets, never their values (spec: listSecrets).
 func (c *Client) ListSecrets(ctx context.Context, opts ...Option) ([]api.CustomSecretInfo, error) {
 	ctx = c.withCall(ctx, "ListSecrets", opts)
-	out, err := fetch[api.CustomSecrets](ctx, c, "listSecrets", bare(c.raw.ListSecrets))
+	out, err := fetch[api.CustomSecrets](ctx, c, api.OpListSecrets, bare(c.raw.ListSecrets))
 	return out.CustomSecrets, err
 }
 
@@ -21,7 +21,7 @@ func (c *Client) ListSecrets(ctx context.Context, opts ...Option) ([]api.CustomS
 // is an error matching ErrValidation (the server's 400).
 func (c *Client) CreateSecret(ctx context.Context, s api.CreateSecretRequest, opts ...Option) error {
 	ctx = c.withCall(ctx, "CreateSecret", opts)
-	const op = "createSecret"
+	const op = api.OpCreateSecret
 	if strings.TrimSpace(s.Name) == "" {
 		return inputError(sdkMethod(ctx, op), "a secret name is required")
 	}
@@ -34,7 +34,7 @@ func (c *Client) CreateSecret(ctx context.Context, s api.CreateSecretRequest, op
 // secret list decides.
 func (c *Client) UpdateSecret(ctx context.Context, name string, s api.UpdateSecretRequest, opts ...Option) error {
 	ctx = c.withCall(ctx, "UpdateSecret", opts)
-	const op = "updateSecret"
+	const op = api.OpUpdateSecret
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(s.Name) == "" {
 		return inputError(sdkMethod(ctx, op), "the secret's current and new names are required")
 	}
@@ -60,7 +60,7 @@ func (c *Client) UpdateSecret(ctx context.Context, name string, s api.UpdateSecr
 // it, and that is success.
 func (c *Client) DeleteSecret(ctx context.Context, name string, opts ...Option) error {
 	ctx = c.withCall(ctx, "DeleteSecret", opts)
-	const op = "deleteSecret"
+	const op = api.OpDeleteSecret
 	if strings.TrimSpace(name) == "" {
 		return inputError(sdkMethod(ctx, op), "a secret name is required")
 	}
@@ -76,12 +76,12 @@ func (c *Client) DeleteSecret(ctx context.Context, name string, opts ...Option) 
 // addGitProviders). A token the provider rejects is ErrUnauthorized.
 func (c *Client) AddGitProviders(ctx context.Context, p api.GitProvidersRequest, opts ...Option) error {
 	ctx = c.withCall(ctx, "AddGitProviders", opts)
-	return c.message(ctx, "addGitProviders", func(ctx context.Context) (*http.Response, error) { return c.raw.AddGitProviders(ctx, p) })
+	return c.message(ctx, api.OpAddGitProviders, func(ctx context.Context) (*http.Response, error) { return c.raw.AddGitProviders(ctx, p) })
 }
 
 // UnsetProviderTokens forgets the stored git provider tokens (spec:
 // unsetProviderTokens).
 func (c *Client) UnsetProviderTokens(ctx context.Context, opts ...Option) error {
 	ctx = c.withCall(ctx, "UnsetProviderTokens", opts)
-	return c.message(ctx, "unsetProviderTokens", bare(c.raw.UnsetProviderTokens))
+	return c.message(ctx, api.OpUnsetProviderTokens, bare(c.raw.UnsetProviderTokens))
 }

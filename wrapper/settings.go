@@ -28,7 +28,7 @@ var ErrMissingLLMModel = errors.New("openhands: LLM_MODEL is not set: name the m
 // No stored settings yet is an error matching ErrNotFound.
 func (c *Client) GetSettings(ctx context.Context, opts ...Option) (*api.SettingsInfo, error) {
 	ctx = c.withCall(ctx, "GetSettings", opts)
-	return fetchPtr[api.SettingsInfo](ctx, c, "getSettings", bare(c.raw.GetSettings))
+	return fetchPtr[api.SettingsInfo](ctx, c, api.OpGetSettings, bare(c.raw.GetSettings))
 }
 
 // StoreSettings stores s as the user's whole settings (spec: storeSettings).
@@ -39,7 +39,7 @@ func (c *Client) GetSettings(ctx context.Context, opts ...Option) (*api.Settings
 // GetSettings returned, changed.
 func (c *Client) StoreSettings(ctx context.Context, s api.Settings, opts ...Option) error {
 	ctx = c.withCall(ctx, "StoreSettings", opts)
-	return c.message(ctx, "storeSettings", func(ctx context.Context) (*http.Response, error) {
+	return c.message(ctx, api.OpStoreSettings, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.StoreSettings(ctx, s)
 	})
 }

@@ -171,13 +171,13 @@ func hasRuntime(info *api.ConversationInfo) bool {
 func (c *Client) eventCountAndHost(ctx context.Context, id string) (int, string, error) {
 	params := api.GetEventsParams{Reverse: ptr(true), Limit: ptr(1)}
 	var page api.EventPage
-	host, err := c.callConversation(ctx, "getEvents", id, &page, func(ctx context.Context, h *api.Client) (*http.Response, error) {
+	host, err := c.callConversation(ctx, api.OpGetEvents, id, &page, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetEvents(ctx, id, &params)
 	})
 	if err != nil || len(page.Events) == 0 {
 		return 0, host, err
 	}
-	count, err := countFromLast("getEvents", host, page.Events[0].ID)
+	count, err := countFromLast(api.OpGetEvents, host, page.Events[0].ID)
 	return count, host, err
 }
 

@@ -24,7 +24,7 @@ import (
 // as for one that does not exist, and the error (ErrNotFound) says so.
 func (c *Client) GetTrajectory(ctx context.Context, id string, opts ...Option) (*api.Trajectory, error) {
 	ctx = c.withCall(ctx, "GetTrajectory", opts)
-	const op = "getTrajectory"
+	const op = api.OpGetTrajectory
 	var out api.Trajectory
 	if _, err := c.callConversation(ctx, op, id, &out, func(ctx context.Context, h *api.Client) (*http.Response, error) {
 		return h.GetTrajectory(ctx, id)
@@ -92,7 +92,7 @@ func DefaultTrajectoryPath(id string) string { return "trajectory_" + id + ".jso
 // A 404 for a conversation that is not running is explained as in
 // GetTrajectory.
 func (c *Client) DownloadTrajectory(ctx context.Context, id, path string, opts ...Option) (*DownloadResult, error) {
-	const op = "getTrajectory"
+	const op = api.OpGetTrajectory
 	ctx = c.withCall(ctx, "DownloadTrajectory", opts)
 	cfg := c.callSettings(ctx).download
 	if path == "" {

@@ -12,14 +12,14 @@ import (
 // getUserInfo).
 func (c *Client) GetUserInfo(ctx context.Context, opts ...Option) (*api.User, error) {
 	ctx = c.withCall(ctx, "GetUserInfo", opts)
-	return fetchPtr[api.User](ctx, c, "getUserInfo", bare(c.raw.GetUserInfo))
+	return fetchPtr[api.User](ctx, c, api.OpGetUserInfo, bare(c.raw.GetUserInfo))
 }
 
 // ListUserRepositories returns one page of the user's repositories (spec:
 // listUserRepositories); the first carries the provider's pagination link header.
 func (c *Client) ListUserRepositories(ctx context.Context, p api.ListUserRepositoriesParams, opts ...Option) ([]api.Repository, error) {
 	ctx = c.withCall(ctx, "ListUserRepositories", opts)
-	return fetch[[]api.Repository](ctx, c, "listUserRepositories", func(ctx context.Context) (*http.Response, error) {
+	return fetch[[]api.Repository](ctx, c, api.OpListUserRepositories, func(ctx context.Context) (*http.Response, error) {
 		return c.raw.ListUserRepositories(ctx, &p)
 	})
 }
@@ -28,7 +28,7 @@ func (c *Client) ListUserRepositories(ctx context.Context, p api.ListUserReposit
 // searchRepositories). p.Query is required.
 func (c *Client) SearchRepositories(ctx context.Context, p api.SearchRepositoriesParams, opts ...Option) ([]api.Repository, error) {
 	ctx = c.withCall(ctx, "SearchRepositories", opts)
-	const op = "searchRepositories"
+	const op = api.OpSearchRepositories
 	if strings.TrimSpace(p.Query) == "" {
 		return nil, inputError(sdkMethod(ctx, op), "a search query is required")
 	}
@@ -41,7 +41,7 @@ func (c *Client) SearchRepositories(ctx context.Context, p api.SearchRepositorie
 // listRepositoryBranches). p.Repository ("owner/name") is required.
 func (c *Client) ListRepositoryBranches(ctx context.Context, p api.ListRepositoryBranchesParams, opts ...Option) (*api.PaginatedBranchesResponse, error) {
 	ctx = c.withCall(ctx, "ListRepositoryBranches", opts)
-	const op = "listRepositoryBranches"
+	const op = api.OpListRepositoryBranches
 	if err := checkRepository(sdkMethod(ctx, op), p.Repository); err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (c *Client) ListRepositoryBranches(ctx context.Context, p api.ListRepositor
 // searchBranches). p.Repository and p.Query are required.
 func (c *Client) SearchBranches(ctx context.Context, p api.SearchBranchesParams, opts ...Option) ([]api.Branch, error) {
 	ctx = c.withCall(ctx, "SearchBranches", opts)
-	const op = "searchBranches"
+	const op = api.OpSearchBranches
 	if err := checkRepository(sdkMethod(ctx, op), p.Repository); err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (c *Client) SearchBranches(ctx context.Context, p api.SearchBranchesParams,
 // (spec: listUserInstallations).
 func (c *Client) ListUserInstallations(ctx context.Context, provider api.ProviderType, opts ...Option) ([]string, error) {
 	ctx = c.withCall(ctx, "ListUserInstallations", opts)
-	const op = "listUserInstallations"
+	const op = api.OpListUserInstallations
 	if provider == "" {
 		return nil, inputError(sdkMethod(ctx, op), "a git provider is required")
 	}
@@ -84,14 +84,14 @@ func (c *Client) ListUserInstallations(ctx context.Context, provider api.Provide
 // conflicts, ...) across the user's repositories (spec: getSuggestedTasks).
 func (c *Client) GetSuggestedTasks(ctx context.Context, opts ...Option) ([]api.SuggestedTask, error) {
 	ctx = c.withCall(ctx, "GetSuggestedTasks", opts)
-	return fetch[[]api.SuggestedTask](ctx, c, "getSuggestedTasks", bare(c.raw.GetSuggestedTasks))
+	return fetch[[]api.SuggestedTask](ctx, c, api.OpGetSuggestedTasks, bare(c.raw.GetSuggestedTasks))
 }
 
 // ListRepositoryMicroagents returns the microagents a repository defines
 // (spec: listRepositoryMicroagents).
 func (c *Client) ListRepositoryMicroagents(ctx context.Context, repository string, opts ...Option) ([]api.RepositoryMicroagent, error) {
 	ctx = c.withCall(ctx, "ListRepositoryMicroagents", opts)
-	const op = "listRepositoryMicroagents"
+	const op = api.OpListRepositoryMicroagents
 	if err := checkRepository(sdkMethod(ctx, op), repository); err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (c *Client) ListRepositoryMicroagents(ctx context.Context, repository strin
 // repository (spec: getRepositoryMicroagentContent).
 func (c *Client) GetRepositoryMicroagentContent(ctx context.Context, repository, filePath string, opts ...Option) (*api.MicroagentContentResponse, error) {
 	ctx = c.withCall(ctx, "GetRepositoryMicroagentContent", opts)
-	const op = "getRepositoryMicroagentContent"
+	const op = api.OpGetRepositoryMicroagentContent
 	if err := checkRepository(sdkMethod(ctx, op), repository); err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (c *Client) GetRepositoryMicroagentContent(ctx context.Context, repository,
 // listMicroagentManagementConversations). p.SelectedRepository is required.
 func (c *Client) ListMicroagentManagementConversations(ctx context.Context, p api.ListMicroagentManagementConversationsParams, opts ...Option) (*api.ConversationInfoResultSet, error) {
 	ctx = c.withCall(ctx, "ListMicroagentManagementConversations", opts)
-	const op = "listMicroagentManagementConversations"
+	const op = api.OpListMicroagentManagementConversations
 	if err := checkRepository(sdkMethod(ctx, op), p.SelectedRepository); err != nil {
 		return nil, err
 	}

@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -163,7 +160,7 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...Option) (*api.Conv
 		switch {
 		case ctx.Err() != nil:
 			return last, ended()
-		case err != nil && !transient(err):
+		case err != nil && !mayRetry(err):
 			return last, err
 		case err != nil:
 			lastErr = err
@@ -233,23 +230,4 @@ func (c *Client) agentDone(ctx context.Context, id string) (bool, error) {
 // changed reports whether a poll shows a new status or runtime status.
 func changed(prev, cur *api.ConversationInfo) bool {
 	return prev == nil || prev.Status != cur.Status || prev.RuntimeStatus != cur.RuntimeStatus
-}
-
-// transient reports whether a failed call may succeed if made again later:
-// a 5xx or maintenance page, 429, a broken or refused connection, a
-// timeout. A host name that does not resolve is not transient.
-func transient(err error) bool {
-	if errors.Is(err, ErrServer) || errors.Is(err, ErrRateLimited) {
-		return true
-	}
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return !dns.IsNotFound
-	}
-	var opErr *net.OpError
-	var timeout interface{ Timeout() bool }
-	return errors.As(err, &opErr) ||
-		(errors.As(err, &timeout) && timeout.Timeout()) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }

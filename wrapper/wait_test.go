@@ -371,8 +371,8 @@ func TestTransient(t *testing.T) {
 		{errors.New("unsupported protocol scheme"), false},
 	}
 	for _, tc := range cases {
-		if got := transient(tc.err); got != tc.want {
-			t.Errorf("transient(%v) = %v, want %v", tc.err, got, tc.want)
+		if got := mayRetry(tc.err); got != tc.want {
+			t.Errorf("mayRetry(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}
 }
