@@ -94,7 +94,7 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 		}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
 		x := c.check(req.Context(), req, reqBody, resp, body)
 		x.Violations = slices.DeleteFunc(x.Violations, func(v Violation) bool {
-			return v.Kind == KindResponse && !declarationViolation(v.Message)
+			return v.Finding == spec.FindingBody
 		})
 		x.Undeclared, x.Note = nil, fmt.Sprintf("body larger than %d bytes: only its status and content type checked", c.maxBody)
 		c.add(x)
@@ -110,13 +110,6 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 // against its schema (a workspace zip or a huge trajectory on a live server
 // can be far larger).
 const maxValidatedBody = 64 << 20
-
-// declarationViolation reports whether a response violation is about the
-// status or content type (spec.Validator words those "status ..." and
-// "content type ..."), not the body.
-func declarationViolation(msg string) bool {
-	return strings.HasPrefix(msg, "status ") || strings.HasPrefix(msg, "content type ")
-}
 
 // check validates one exchange. Messages pass through the scrubber: the
 // validator leaves values out, but a path or a server's text may carry one.
@@ -135,21 +128,25 @@ func (c *conformance) check(ctx context.Context, req *http.Request, reqBody []by
 		ContentType: resp.Header.Get("Content-Type"),
 		Undeclared:  slices.Clone(res.Undeclared),
 	}
-	add := func(kind ViolationKind, msgs []string) {
-		for _, m := range msgs {
-			v := Violation{Scenario: c.scenario, Kind: kind, Operation: res.OperationID, Method: x.Method,
-				Path: x.Path, Status: x.Status, Message: ScrubText(m, c.secrets)}
-			v.Expected = slices.ContainsFunc(c.expect, func(e Expectation) bool { return e.matches(v) })
-			x.Violations = append(x.Violations, v)
-		}
+	for _, f := range res.Findings {
+		v := Violation{Scenario: c.scenario, Kind: violationKind(f.Kind), Operation: res.OperationID, Method: x.Method,
+			Path: x.Path, Status: x.Status, Finding: f.Kind, Location: ScrubText(f.Location, c.secrets),
+			Message: ScrubText(f.Message, c.secrets)}
+		v.Expected = slices.ContainsFunc(c.expect, func(e Expectation) bool { return e.matches(v) })
+		x.Violations = append(x.Violations, v)
 	}
-	if !res.RouteFound {
-		add(KindRoute, res.RequestViolations)
-	} else {
-		add(KindRequest, res.RequestViolations)
-	}
-	add(KindResponse, res.ResponseViolations)
 	return x
+}
+
+// violationKind is the part of the exchange a finding of kind k is about.
+func violationKind(k spec.FindingKind) ViolationKind {
+	switch k {
+	case spec.FindingRoute:
+		return KindRoute
+	case spec.FindingRequest:
+		return KindRequest
+	}
+	return KindResponse
 }
 
 func (c *conformance) add(x Exchange) {

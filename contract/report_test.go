@@ -19,7 +19,7 @@ var reportOps = []spec.Operation{
 }
 
 func reportRuns() []scenarioRun {
-	limit := Expectation{Kind: KindRequest, Operation: "getEvents", Contains: "limit", Why: "on purpose"}
+	limit := Expectation{Kind: KindRequest, Operation: "getEvents", Location: `query parameter "limit"`, Why: "on purpose"}
 	return []scenarioRun{
 		{scenario: Scenario{Name: "a", Description: "first"}, outcome: OutcomePassed, exchanges: []Exchange{
 			{Scenario: "a", Operation: "getConversation", Method: "GET", Path: "/api/conversations/c1", Status: 200, Undeclared: []string{"/extra"}},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/internal/sim"
+	"github.com/openhands-go/openhands-v0/spec"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -45,8 +46,8 @@ func unknownFieldScenario() Scenario {
 		// A server that accepted the body would create and start a conversation.
 		Writes: true,
 		Expect: []Expectation{
-			{Kind: KindRequest, Operation: api.OpCreateConversation, Contains: "request body", Why: "the body has a field the spec forbids, on purpose"},
-			{Kind: KindRequest, Operation: api.OpUpdateConversation, Contains: "request body", Why: "the body has a field the spec forbids, on purpose"},
+			{Kind: KindRequest, Operation: api.OpCreateConversation, Location: "request body", Why: "the body has a field the spec forbids, on purpose"},
+			{Kind: KindRequest, Operation: api.OpUpdateConversation, Location: "request body", Why: "the body has a field the spec forbids, on purpose"},
 		},
 		Run: func(ctx context.Context, s *Session) error {
 			create, err := s.Client.API().CreateConversationWithBodyWithResponse(ctx, "application/json",
@@ -80,7 +81,7 @@ func invalidLimitScenario() Scenario {
 			`400 {"detail":"Invalid limit"}.`,
 		Sim: SimSetup{SeedData: true},
 		Expect: []Expectation{
-			{Kind: KindRequest, Operation: api.OpGetEvents, Contains: "limit", Why: "limit 500 breaks the spec's maximum of 100, on purpose"},
+			{Kind: KindRequest, Operation: api.OpGetEvents, Location: `query parameter "limit"`, Why: "limit 500 breaks the spec's maximum of 100, on purpose"},
 		},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "V0 conversation", func(c api.ConversationInfo) bool { return c.ConversationVersion != "V1" })
@@ -256,7 +257,7 @@ func removedHostScenario() Scenario {
 		NotOnRealServer: "needs a host without V0 (app.all-hands.dev since 2026-04-16): every released openhands-ai that serves V0 serves it whole",
 		Sim:             SimSetup{Mode: sim.ModeRemoved},
 		Expect: []Expectation{
-			{Kind: KindResponse, Status: 200, Contains: "text/html", Why: "the web app's HTML where V0 JSON was due"},
+			{Kind: KindResponse, Finding: spec.FindingContentType, Status: 200, Why: "the web app's HTML where V0 JSON was due"},
 			{Kind: KindResponse, Operation: api.OpCreateConversation, Status: 405, Why: "the removed host refuses V0 POSTs with 405"},
 		},
 		Run: func(ctx context.Context, s *Session) error {

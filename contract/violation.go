@@ -3,6 +3,8 @@ package contract
 import (
 	"strconv"
 	"strings"
+
+	"github.com/openhands-go/openhands-v0/spec"
 )
 
 // ViolationKind says which part of an exchange broke the spec.
@@ -32,6 +34,10 @@ type Violation struct {
 	Path   string `json:"path"`
 	// Status is the response's status.
 	Status int `json:"status"`
+	// Finding is the validator's finer kind (status, content_type, body, ...)
+	// and Location where it points (`query parameter "limit"`, "body /0/id").
+	Finding  spec.FindingKind `json:"finding"`
+	Location string           `json:"location,omitempty"`
 	// Message is the validator's one-line description; it never holds a
 	// field's value.
 	Message string `json:"message"`
@@ -61,16 +67,19 @@ func (v Violation) String() string {
 
 // Expectation declares a violation a scenario causes on purpose, so the
 // report counts it as expected rather than as a failure. Empty fields match
-// anything.
+// anything; none reads the validator's message.
 type Expectation struct {
 	// Kind is the kind of violation expected.
 	Kind ViolationKind
+	// Finding is the validator's finer kind ("" any).
+	Finding spec.FindingKind
 	// Operation is the operationId it happens on ("" any).
 	Operation string
 	// Status is the response status it happens with (0 any).
 	Status int
-	// Contains is a piece of the validator's message ("" any).
-	Contains string
+	// Location is where the finding points, or its start: "request body",
+	// `query parameter "limit"` ("" any).
+	Location string
 	// Why explains, for the reader of the scenario and the report, why the
 	// violation is expected.
 	Why string
@@ -79,7 +88,8 @@ type Expectation struct {
 // matches reports whether v is the violation e expects.
 func (e Expectation) matches(v Violation) bool {
 	return e.Kind == v.Kind &&
+		(e.Finding == "" || e.Finding == v.Finding) &&
 		(e.Operation == "" || e.Operation == v.Operation) &&
 		(e.Status == 0 || e.Status == v.Status) &&
-		(e.Contains == "" || strings.Contains(v.Message, e.Contains))
+		(e.Location == "" || strings.HasPrefix(v.Location, e.Location))
 }

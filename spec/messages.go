@@ -11,13 +11,29 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
-// requestMessages turns ValidateRequest's error into short one-line
-// messages: "<where> <pointer>: <reason>". Schema errors give their JSON
-// pointer and reason, never the offending value (it may be a secret).
-func requestMessages(err error) []string {
+// requestFindings turns ValidateRequest's error into findings with short
+// one-line messages: "<where> <pointer>: <reason>". Schema errors give their
+// JSON pointer and reason, never the offending value (it may be a secret).
+func requestFindings(err error) []Finding {
+	return withKind(FindingRequest, requestMessages(err))
+}
+
+// located is a message and where it points.
+type located struct{ where, msg string }
+
+// withKind makes findings of one kind from located messages.
+func withKind(kind FindingKind, ls []located) []Finding {
+	out := make([]Finding, len(ls))
+	for i, l := range ls {
+		out[i] = Finding{Kind: kind, Location: l.where, Message: l.msg}
+	}
+	return out
+}
+
+func requestMessages(err error) []located {
 	switch e := err.(type) {
 	case openapi3.MultiError:
-		var out []string
+		var out []located
 		for _, inner := range e {
 			out = append(out, requestMessages(inner)...)
 		}
@@ -33,44 +49,46 @@ func requestMessages(err error) []string {
 		if isSchemaError(e.Err) {
 			return schemaMessages(where, e.Err)
 		}
-		return []string{where + ": " + reasonOf(e.Reason, e.Err)}
+		return []located{{where, where + ": " + reasonOf(e.Reason, e.Err)}}
 	case *openapi3filter.SecurityRequirementsError:
-		return []string{"security requirements not met"}
+		return []located{{"security", "security requirements not met"}}
 	default:
 		return schemaMessages("request", err)
 	}
 }
 
-// responseMessages turns ValidateResponse's error into short one-line
-// messages: an undeclared status, an undeclared content type, a body that
-// cannot be decoded, or "body <pointer>: <reason>" per schema error.
-func responseMessages(err error, status int) []string {
+// responseFindings turns ValidateResponse's error into findings with short
+// one-line messages: an undeclared status, an undeclared content type, a
+// body that cannot be decoded, or "body <pointer>: <reason>" per schema
+// error. (kin-openapi words these only in its reasons: this is the one
+// place that reads them.)
+func responseFindings(err error, status int) []Finding {
 	switch e := err.(type) {
 	case openapi3.MultiError:
-		var out []string
+		var out []Finding
 		for _, inner := range e {
-			out = append(out, responseMessages(inner, status)...)
+			out = append(out, responseFindings(inner, status)...)
 		}
 		return out
 	case *openapi3filter.ResponseError:
 		switch {
 		case e.Reason == "status is not supported":
-			return []string{fmt.Sprintf("status %d is not declared for this operation", status)}
+			return []Finding{{Kind: FindingStatus, Location: "status", Message: fmt.Sprintf("status %d is not declared for this operation", status)}}
 		case strings.Contains(e.Reason, "header Content-Type has unexpected value"):
 			ct := e.Input.Header.Get("Content-Type")
 			if ct == "" {
-				return []string{fmt.Sprintf("status %d has a body without a Content-Type", status)}
+				return []Finding{{Kind: FindingContentType, Location: "content type", Message: fmt.Sprintf("status %d has a body without a Content-Type", status)}}
 			}
-			return []string{fmt.Sprintf("content type %q is not declared for status %d", ct, status)}
+			return []Finding{{Kind: FindingContentType, Location: "content type", Message: fmt.Sprintf("content type %q is not declared for status %d", ct, status)}}
 		case e.Reason == "failed to decode response body":
-			return []string{"body cannot be decoded: " + reasonOf("", e.Err)}
+			return []Finding{{Kind: FindingBody, Location: "body", Message: "body cannot be decoded: " + reasonOf("", e.Err)}}
 		case isSchemaError(e.Err):
-			return schemaMessages("body", e.Err)
+			return withKind(FindingBody, schemaMessages("body", e.Err))
 		default:
-			return []string{"response: " + reasonOf(e.Reason, e.Err)}
+			return []Finding{{Kind: FindingBody, Location: "response", Message: "response: " + reasonOf(e.Reason, e.Err)}}
 		}
 	default:
-		return schemaMessages("response", err)
+		return withKind(FindingBody, schemaMessages("response", err))
 	}
 }
 
@@ -83,10 +101,10 @@ func isSchemaError(err error) bool {
 }
 
 // schemaMessages words schema errors as "<where> <pointer>: <reason>".
-func schemaMessages(where string, err error) []string {
+func schemaMessages(where string, err error) []located {
 	switch e := err.(type) {
 	case openapi3.MultiError:
-		var out []string
+		var out []located
 		for _, inner := range e {
 			out = append(out, schemaMessages(where, inner)...)
 		}
@@ -106,9 +124,9 @@ func schemaMessages(where string, err error) []string {
 		if reason == "" {
 			reason = fmt.Sprintf("does not match %q", e.SchemaField)
 		}
-		return []string{where + ": " + oneLine(reason)}
+		return []located{{where, where + ": " + oneLine(reason)}}
 	default:
-		return []string{where + ": " + reasonOf("", err)}
+		return []located{{where, where + ": " + reasonOf("", err)}}
 	}
 }
 

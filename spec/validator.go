@@ -55,12 +55,9 @@ type Result struct {
 	PathTemplate string
 	// Status is the response's status.
 	Status int
-	// RequestViolations are the ways the request breaks the spec, one short
-	// line each (an unknown route is one of them).
-	RequestViolations []string
-	// ResponseViolations are the ways the response breaks the spec: an
-	// undeclared status or content type, or a body that does not match.
-	ResponseViolations []string
+	// Findings are the ways the exchange breaks the spec, the request's
+	// (an unknown route is one of them) before the response's.
+	Findings []Finding
 	// Undeclared lists, as JSON pointers, the fields present in a JSON
 	// response body that its schema does not declare. Objects whose schema
 	// allows additional properties (true or a schema), or declares no
@@ -73,7 +70,16 @@ type Result struct {
 // OK reports whether the exchange matched the spec: a known route and no
 // violation. Undeclared fields do not count: they are drift, not errors.
 func (r Result) OK() bool {
-	return r.RouteFound && len(r.RequestViolations) == 0 && len(r.ResponseViolations) == 0
+	return r.RouteFound && len(r.Findings) == 0
+}
+
+// RequestViolations are the messages of the findings about the request.
+func (r Result) RequestViolations() []string { return messages(r.Findings, Finding.OnRequest) }
+
+// ResponseViolations are the messages of the findings about the response:
+// an undeclared status or content type, or a body that does not match.
+func (r Result) ResponseViolations() []string {
+	return messages(r.Findings, func(f Finding) bool { return !f.OnRequest() })
 }
 
 // registerHTMLDecoder lets openapi3filter read text/html bodies (the hosted
@@ -112,17 +118,17 @@ func NewValidator(ctx context.Context) (*Validator, error) {
 // x.Request, nor consumes its body.
 func (v *Validator) Validate(ctx context.Context, x Exchange) Result {
 	if x.Request == nil || x.Request.URL == nil {
-		return Result{Status: x.StatusCode, RequestViolations: []string{"no request to validate"}}
+		return Result{Status: x.StatusCode, Findings: []Finding{{Kind: FindingRequest, Location: "request", Message: "no request to validate"}}}
 	}
 	req, err := cloneRequest(ctx, x)
 	res := Result{Method: req.Method, PathTemplate: req.URL.Path, Status: x.StatusCode}
 	if err != nil {
-		res.RequestViolations = append(res.RequestViolations, "cannot read the request body: "+oneLine(err.Error()))
+		res.Findings = append(res.Findings, Finding{Kind: FindingRequest, Location: "request body", Message: "cannot read the request body: " + oneLine(err.Error())})
 		return res
 	}
 	route, pathParams, err := v.router.FindRoute(req)
 	if err != nil {
-		res.RequestViolations = append(res.RequestViolations, routeMessage(req, err))
+		res.Findings = append(res.Findings, Finding{Kind: FindingRoute, Location: req.Method + " " + req.URL.Path, Message: routeMessage(req, err)})
 		return res
 	}
 	res.RouteFound = true
@@ -131,7 +137,7 @@ func (v *Validator) Validate(ctx context.Context, x Exchange) Result {
 
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: v.options}
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
-		res.RequestViolations = append(res.RequestViolations, requestMessages(err)...)
+		res.Findings = append(res.Findings, requestFindings(err)...)
 	}
 
 	header := x.Header.Clone()
@@ -141,7 +147,10 @@ func (v *Validator) Validate(ctx context.Context, x Exchange) Result {
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: x.StatusCode, Header: header, Options: v.options}
 	out.SetBodyBytes(x.Body)
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-		res.ResponseViolations = append(res.ResponseViolations, responseMessages(err, x.StatusCode)...)
+		res.Findings = append(res.Findings, responseFindings(err, x.StatusCode)...)
+	}
+	for i := range res.Findings {
+		res.Findings[i].Operation = res.OperationID
 	}
 	if schema := responseJSONSchema(route.Operation, x.StatusCode, header.Get("Content-Type")); schema != nil {
 		res.Undeclared = undeclaredFields(schema, x.Body)
@@ -222,7 +231,9 @@ func (v *Validator) CheckSchema(name string, body []byte) (violations, undeclare
 		return nil, nil, fmt.Errorf("spec: body is not JSON: %w", err)
 	}
 	if err := ref.Value.VisitJSON(value, openapi3.VisitAsResponse(), openapi3.MultiErrors()); err != nil {
-		violations = schemaMessages("body", err)
+		for _, l := range schemaMessages("body", err) {
+			violations = append(violations, l.msg)
+		}
 	}
 	return violations, undeclaredFields(ref, body), nil
 }

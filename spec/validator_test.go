@@ -93,11 +93,11 @@ func TestValidatorReportsResponseViolations(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := v.Validate(context.Background(), exchange(t, "GET", convURL, "", c.status, c.contentType, []byte(c.body)))
-			if res.OK() || !containsLine(res.ResponseViolations, c.want...) {
+			if res.OK() || !containsLine(res.ResponseViolations(), c.want...) {
 				t.Fatalf("want a violation with %q, got %+v", c.want, res)
 			}
-			if len(res.RequestViolations) != 0 {
-				t.Errorf("the request was fine, got %q", res.RequestViolations)
+			if len(res.RequestViolations()) != 0 {
+				t.Errorf("the request was fine, got %q", res.RequestViolations())
 			}
 		})
 	}
@@ -120,7 +120,7 @@ func TestValidatorReportsRequestViolations(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := v.Validate(context.Background(), exchange(t, c.method, c.url, c.requestBody, 422, "application/json", fixture(t, "error_validation.json")))
-			if !res.RouteFound || res.OK() || !containsLine(res.RequestViolations, c.want...) {
+			if !res.RouteFound || res.OK() || !containsLine(res.RequestViolations(), c.want...) {
 				t.Fatalf("want a request violation with %q, got %+v", c.want, res)
 			}
 		})
@@ -140,8 +140,8 @@ func TestValidatorReportsUnknownRoutes(t *testing.T) {
 			if res.RouteFound || res.OK() || res.OperationID != "" {
 				t.Fatalf("want an unknown route, got %+v", res)
 			}
-			if !containsLine(res.RequestViolations, c.want) {
-				t.Errorf("want %q in %q", c.want, res.RequestViolations)
+			if !containsLine(res.RequestViolations(), c.want) {
+				t.Errorf("want %q in %q", c.want, res.RequestViolations())
 			}
 		})
 	}
@@ -175,13 +175,13 @@ func TestValidatorListsUndeclaredFields(t *testing.T) {
 		"/events/3/tool_call_metadata/tool_kind",
 	}
 	if !res.OK() || !slices.Equal(res.Undeclared, want) {
-		t.Errorf("Undeclared = %q (violations %q), want %q", res.Undeclared, res.ResponseViolations, want)
+		t.Errorf("Undeclared = %q (violations %q), want %q", res.Undeclared, res.ResponseViolations(), want)
 	}
 
 	// Error bodies: the anyOf branch that matches decides what is declared.
 	res = v.Validate(context.Background(), exchange(t, "GET", convURL, "", 401, "application/json", []byte(`{"detail":"Unauthorized","hint":"send X-Session-API-Key"}`)))
 	if !res.OK() || !slices.Equal(res.Undeclared, []string{"/hint"}) {
-		t.Errorf("401: Undeclared = %q, violations %q", res.Undeclared, res.ResponseViolations)
+		t.Errorf("401: Undeclared = %q, violations %q", res.Undeclared, res.ResponseViolations())
 	}
 }
 
@@ -197,7 +197,7 @@ func TestValidatorKeepsSecretValuesOutOfMessages(t *testing.T) {
 	}
 	for _, x := range exchanges {
 		res := v.Validate(context.Background(), x)
-		all := append(append([]string{}, res.RequestViolations...), res.ResponseViolations...)
+		all := append(append([]string{}, res.RequestViolations()...), res.ResponseViolations()...)
 		if len(all) == 0 {
 			t.Errorf("%s %s: want violations", x.Request.Method, x.Request.URL)
 		}
@@ -245,7 +245,7 @@ func TestValidatorReadsTheBodyFromGetBody(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	res := validator(t).Validate(context.Background(), spec.Exchange{Request: req, StatusCode: 422,
 		Header: http.Header{"Content-Type": {"application/json"}}, Body: fixture(t, "error_validation.json")})
-	if !containsLine(res.RequestViolations, `"bogus" is unsupported`) {
+	if !containsLine(res.RequestViolations(), `"bogus" is unsupported`) {
 		t.Fatalf("the body from GetBody was not validated: %+v", res)
 	}
 	if got, _ := io.ReadAll(req.Body); !bytes.Equal(got, body) {
@@ -255,7 +255,7 @@ func TestValidatorReadsTheBodyFromGetBody(t *testing.T) {
 
 func TestValidatorWithoutRequest(t *testing.T) {
 	res := validator(t).Validate(context.Background(), spec.Exchange{StatusCode: 200})
-	if res.OK() || len(res.RequestViolations) != 1 {
+	if res.OK() || len(res.RequestViolations()) != 1 {
 		t.Fatalf("want one violation, got %+v", res)
 	}
 }
@@ -269,7 +269,7 @@ func TestValidatorIsSafeForConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			res := v.Validate(context.Background(), exchange(t, "GET", convURL+"/events?limit=4", "", 200, "application/json", page))
 			if !res.OK() {
-				errs <- strings.Join(res.ResponseViolations, "; ")
+				errs <- strings.Join(res.ResponseViolations(), "; ")
 			}
 		})
 	}
@@ -316,5 +316,40 @@ func TestValidatorRoutesEscapedSlashesToOneParameter(t *testing.T) {
 		[]byte(`[{"name":"repo","path":".openhands/microagents/repo.md","created_at":"2025-11-28T10:14:03Z"}]`)))
 	if !res.OK() || res.OperationID != "listRepositoryMicroagents" || len(res.Undeclared) > 0 {
 		t.Fatalf("want listRepositoryMicroagents, clean: %+v", res)
+	}
+}
+
+// TestValidatorFindingsAreTyped: each finding says its kind, operation and
+// location, so callers branch on those and never on the message.
+func TestValidatorFindingsAreTyped(t *testing.T) {
+	v := validator(t)
+	running := fixture(t, "conversation_running.json")
+	for _, c := range []struct {
+		name                string
+		x                   spec.Exchange
+		kind                spec.FindingKind
+		operation, location string
+	}{
+		{"undeclared status", exchange(t, "GET", convURL, "", 418, "application/json", []byte(`{"detail":"teapot"}`)),
+			spec.FindingStatus, "getConversation", "status"},
+		{"undeclared content type", exchange(t, "GET", convURL, "", 200, "text/html", []byte(`<html></html>`)),
+			spec.FindingContentType, "getConversation", "content type"},
+		{"body", exchange(t, "GET", convURL, "", 200, "application/json", bytes.Replace(running, []byte(`"num_connections": 1`), []byte(`"num_connections": "one"`), 1)),
+			spec.FindingBody, "getConversation", "body /num_connections"},
+		{"query parameter", exchange(t, "GET", convURL+"/events?limit=101", "", 200, "application/json", []byte(`{"events":[],"has_more":false}`)),
+			spec.FindingRequest, "getEvents", `query parameter "limit"`},
+		{"route", exchange(t, "GET", "http://localhost:3000/api/nope", "", 404, "application/json", []byte(`{}`)),
+			spec.FindingRoute, "", "GET /api/nope"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := v.Validate(context.Background(), c.x)
+			if len(res.Findings) == 0 {
+				t.Fatalf("no findings: %+v", res)
+			}
+			f := res.Findings[0]
+			if f.Kind != c.kind || f.Operation != c.operation || f.Location != c.location || f.Message == "" {
+				t.Errorf("finding %+v, want kind %s, operation %q, location %q and a message", f, c.kind, c.operation, c.location)
+			}
+		})
 	}
 }

@@ -65,13 +65,13 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 	where := fmt.Sprintf("%s %s -> %d %s", req.Method, req.URL.RequestURI(), resp.StatusCode, resp.Header.Get("Content-Type"))
 	switch {
 	case !res.RouteFound:
-		c.t.Errorf("%s: %v", where, res.RequestViolations)
-	case len(res.ResponseViolations) > 0:
-		c.t.Errorf("%s: response breaks the spec: %v\n%.400s", where, res.ResponseViolations, rb)
+		c.t.Errorf("%s: %v", where, res.RequestViolations())
+	case len(res.ResponseViolations()) > 0:
+		c.t.Errorf("%s: response breaks the spec: %v\n%.400s", where, res.ResponseViolations(), rb)
 	case len(res.Undeclared) > 0:
 		c.t.Errorf("%s: undeclared fields %v", where, res.Undeclared)
-	case resp.StatusCode < 300 && len(res.RequestViolations) > 0:
-		c.t.Errorf("%s: accepted a request the spec forbids: %v", where, res.RequestViolations)
+	case resp.StatusCode < 300 && len(res.RequestViolations()) > 0:
+		c.t.Errorf("%s: accepted a request the spec forbids: %v", where, res.RequestViolations())
 	}
 	c.mu.Lock()
 	if c.covered[res.OperationID] == nil {
