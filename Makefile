@@ -86,7 +86,7 @@ probe:
 
 ## sim: the V0 simulator on http://127.0.0.1:3000 with seed data
 sim:
-	$(GO) run ./cmd/openhands-v0 sim serve --seed-data
+	$(GO) run ./cmd/openhands-v0 sim serve --sample-data
 
 ## golden: rewrite the CLI's golden files after an intended output change
 golden:

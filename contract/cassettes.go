@@ -10,10 +10,10 @@ import (
 	"strings"
 )
 
-// CassetteExt is the extension go-vcr gives cassette files.
-const CassetteExt = ".yaml"
+// cassetteExt is the extension go-vcr gives cassette files.
+const cassetteExt = ".yaml"
 
-// modulePath is this module's path, how DefaultCassetteDir recognises the
+// modulePath is this module's path, how defaultCassetteDir recognises the
 // repository's go.mod.
 const modulePath = "github.com/openhands-go/openhands-v0"
 
@@ -21,21 +21,21 @@ const modulePath = "github.com/openhands-go/openhands-v0"
 // recorded (go-vcr ignores comments; cassettes/README.md is built from them).
 const originPrefix = "# recorded from: "
 
-// CassettePath is the one place a scenario's cassette file is named:
+// cassettePath is the one place a scenario's cassette file is named:
 // <dir>/<scenario>.yaml.
-func CassettePath(dir, scenario string) string {
-	return filepath.Join(dir, scenario+CassetteExt)
+func cassettePath(dir, scenario string) string {
+	return filepath.Join(dir, scenario+cassetteExt)
 }
 
-// cassetteName is CassettePath without the extension, as go-vcr wants it.
+// cassetteName is cassettePath without the extension, as go-vcr wants it.
 func cassetteName(dir, scenario string) string {
-	return strings.TrimSuffix(CassettePath(dir, scenario), CassetteExt)
+	return strings.TrimSuffix(cassettePath(dir, scenario), cassetteExt)
 }
 
-// DefaultCassetteDir returns the repository's cassettes folder: the
+// defaultCassetteDir returns the repository's cassettes folder: the
 // cassettes directory beside the go.mod of this module, found by walking up
 // from the working directory.
-func DefaultCassetteDir() (string, error) {
+func defaultCassetteDir() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", fmt.Errorf("contract: find the cassettes: %w", err)
@@ -64,15 +64,15 @@ func moduleLine(gomod []byte) string {
 	return ""
 }
 
-// CassetteFiles lists the scenario names of the cassettes in dir, sorted.
-func CassetteFiles(dir string) ([]string, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "*"+CassetteExt))
+// cassetteFiles lists the scenario names of the cassettes in dir, sorted.
+func cassetteFiles(dir string) ([]string, error) {
+	matches, err := filepath.Glob(filepath.Join(dir, "*"+cassetteExt))
 	if err != nil {
 		return nil, err
 	}
 	names := make([]string, 0, len(matches))
 	for _, m := range matches {
-		names = append(names, strings.TrimSuffix(filepath.Base(m), CassetteExt))
+		names = append(names, strings.TrimSuffix(filepath.Base(m), cassetteExt))
 	}
 	return names, nil
 }
@@ -91,9 +91,9 @@ func stampOrigin(path, scenario, description, origin string) error {
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }
 
-// CassetteOrigin reads where a cassette was recorded from its comment line
+// cassetteOrigin reads where a cassette was recorded from its comment line
 // ("" when it has none).
-func CassetteOrigin(path string) (string, error) {
+func cassetteOrigin(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

@@ -77,8 +77,8 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.next.RoundTrip(req)
 	if err != nil {
-		c.add(Exchange{Scenario: c.scenario, Method: req.Method, Path: ScrubText(req.URL.Path, c.secrets),
-			Error: ScrubText(err.Error(), c.secrets)})
+		c.add(Exchange{Scenario: c.scenario, Method: req.Method, Path: scrubText(req.URL.Path, c.secrets),
+			Error: scrubText(err.Error(), c.secrets)})
 		return nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(c.maxBody)+1))
@@ -123,15 +123,15 @@ func (c *conformance) check(ctx context.Context, req *http.Request, reqBody []by
 		Scenario:    c.scenario,
 		Operation:   res.OperationID,
 		Method:      req.Method,
-		Path:        ScrubText(req.URL.Path, c.secrets),
+		Path:        scrubText(req.URL.Path, c.secrets),
 		Status:      resp.StatusCode,
 		ContentType: resp.Header.Get("Content-Type"),
 		Undeclared:  slices.Clone(res.Undeclared),
 	}
 	for _, f := range res.Findings {
 		v := Violation{Scenario: c.scenario, Kind: violationKind(f.Kind), Operation: res.OperationID, Method: x.Method,
-			Path: x.Path, Status: x.Status, Finding: f.Kind, Location: ScrubText(f.Location, c.secrets),
-			Message: ScrubText(f.Message, c.secrets)}
+			Path: x.Path, Status: x.Status, Finding: f.Kind, Location: scrubText(f.Location, c.secrets),
+			Message: scrubText(f.Message, c.secrets)}
 		v.Expected = slices.ContainsFunc(c.expect, func(e Expectation) bool { return e.matches(v) })
 		x.Violations = append(x.Violations, v)
 	}

@@ -10,7 +10,7 @@
 //     simulated latency. A missing cassette, a request the cassette does not
 //     hold, or a recorded request the scenario no longer makes fails the
 //     scenario; nothing goes to the network. Requests match on method, path,
-//     canonical query and JSON body (Matcher), never on the host, so
+//     canonical query and JSON body (matcher), never on the host, so
 //     exchanges with a conversation's runtime host replay wherever they were
 //     recorded; identical polls replay in recorded order.
 //   - ModeSimulator: each scenario runs against its own fresh simulator
@@ -36,7 +36,7 @@
 // it prints as an aligned table (WriteTable) and is written as Markdown and
 // JSON.
 //
-// Secrets never reach a cassette: before a recording is saved, Scrub removes
+// Secrets never reach a cassette: before a recording is saved, scrub removes
 // credential headers and replaces secret JSON fields, secret query
 // parameters, every value found in them, the credentials of the run and
 // anything shaped like a token, on copies of the recorder's maps.

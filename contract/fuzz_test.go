@@ -42,12 +42,12 @@ const namedPlaces = placePath - 1
 // FuzzScrubPlacements puts one secret in any combination of the places a
 // request and its response can carry it (raw, URL-escaped, JSON-escaped,
 // inside free text), known to the scrubber or not, and checks that nothing
-// of it survives Scrub: not in the raw text of any part, not after URL or
-// JSON decoding. Scrub must also leave its input untouched. Seeds:
+// of it survives scrub: not in the raw text of any part, not after URL or
+// JSON decoding. scrub must also leave its input untouched. Seeds:
 // testdata/fuzz/FuzzScrubPlacements.
 func FuzzScrubPlacements(f *testing.F) {
 	f.Fuzz(func(t *testing.T, secret, filler string, places uint16) {
-		if len(secret) < MinSecretLen || strings.Contains(Placeholder, secret) || strings.TrimSpace(secret) != secret ||
+		if len(secret) < minSecretLen || strings.Contains(placeholder, secret) || strings.TrimSpace(secret) != secret ||
 			!utf8.ValidString(secret) || !utf8.ValidString(filler) {
 			return
 		}
@@ -67,9 +67,9 @@ func FuzzScrubPlacements(f *testing.F) {
 		if places&placeKnown != 0 {
 			known = append(known, secret)
 		}
-		out := Scrub(in, known...)
+		out := scrub(in, known...)
 		if after, _ := json.Marshal(in); !bytes.Equal(before, after) {
-			t.Fatal("Scrub changed its input")
+			t.Fatal("scrub changed its input")
 		}
 		for _, where := range secretSightings(out, secret) {
 			t.Errorf("secret %q (places %016b) survived in %s", secret, places, where)

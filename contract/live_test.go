@@ -20,7 +20,7 @@ import (
 // liveSim is a simulator on loopback standing in for a live server.
 func liveSim(t *testing.T, opts ...sim.Option) (*sim.Server, string) {
 	t.Helper()
-	return simtest.NewServer(t, append([]sim.Option{sim.WithSeedData(), sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, time.Second))}, opts...)...)
+	return simtest.NewServer(t, append([]sim.Option{sim.WithSampleData(), sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, time.Second))}, opts...)...)
 }
 
 func liveRun(base string) RunOptions {
@@ -145,7 +145,7 @@ func conversationIDs(t *testing.T, c *wrapper.Client) []string {
 // declared throw-away, the scenarios that change what they cannot put back
 // (git provider tokens) run and pass too.
 func TestLiveDisposableRunsTheScenariosThatCannotRestore(t *testing.T) {
-	_, base := liveSim(t, sim.WithSeedData())
+	_, base := liveSim(t, sim.WithSampleData())
 	opts := liveRun(base)
 	opts.AllowWrites, opts.Disposable = true, true
 	rep, err := Run(context.Background(), opts)
@@ -255,11 +255,11 @@ func TestLiveRecordingIsScrubbedAndReplays(t *testing.T) {
 		t.Fatalf("only %v recorded", recorded)
 	}
 	for _, name := range recorded {
-		raw := string(readFile(t, CassettePath(dir, name)))
+		raw := string(readFile(t, cassettePath(dir, name)))
 		if strings.Contains(raw, liveKey) {
 			t.Errorf("%s holds the live session key", name)
 		}
-		origin, err := CassetteOrigin(CassettePath(dir, name))
+		origin, err := cassetteOrigin(cassettePath(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +278,7 @@ func TestLiveRecordingIsScrubbedAndReplays(t *testing.T) {
 	if !replay.Pass {
 		t.Fatalf("replaying the live recording: %s", replay.Verdict)
 	}
-	if _, err := os.Stat(CassettePath(dir, "conversation_lifecycle")); err == nil {
+	if _, err := os.Stat(cassettePath(dir, "conversation_lifecycle")); err == nil {
 		t.Error("a read-only live recording wrote the lifecycle cassette")
 	}
 }
@@ -289,7 +289,7 @@ func TestLiveRecordingKeepsTheCassetteOfASkippedScenario(t *testing.T) {
 	_, base := liveSim(t) // no SESSION_API_KEY: the credentials scenario skips
 	dir := t.TempDir()
 	old := []byte("# the cassette recorded before\n")
-	path := CassettePath(dir, "unauthorized_session_key")
+	path := cassettePath(dir, "unauthorized_session_key")
 	if err := os.WriteFile(path, old, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestLiveRecordingKeepsTheCassetteOfASkippedScenario(t *testing.T) {
 	if got := readFile(t, path); string(got) != string(old) {
 		t.Errorf("the skipped scenario's cassette was rewritten:\n%s", got)
 	}
-	if _, err := os.Stat(CassettePath(dir, "health")); err != nil {
+	if _, err := os.Stat(cassettePath(dir, "health")); err != nil {
 		t.Errorf("the passing scenario's cassette was not written: %v", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 3 { // two cassettes and README.md, no temporary folder

@@ -12,7 +12,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 )
 
-// Matcher returns the replay matcher: a live request matches a recorded one
+// matcher returns the replay matcher: a live request matches a recorded one
 // when the method, the path, the canonical query (parameters sorted) and the
 // body agree, JSON bodies compared by value rather than by bytes. The scheme,
 // host and headers are ignored, so a request to a runtime host replays
@@ -23,7 +23,7 @@ import (
 //
 // go-vcr hands out the first matching interaction not yet replayed, so
 // identical requests (a poll loop) replay in recorded order.
-func Matcher(secrets ...string) cassette.MatcherFunc {
+func matcher(secrets ...string) cassette.MatcherFunc {
 	return func(r *http.Request, rec cassette.Request) bool {
 		if r.Method != rec.Method {
 			return false

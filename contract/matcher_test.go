@@ -44,7 +44,7 @@ func TestMatcher(t *testing.T) {
 		{"other body", "POST", "http://app.example/api/conversations/c1/events?limit=5&reverse=true", `{"b":[2,1],"a":"x"}`, false},
 		{"no body", "POST", "http://app.example/api/conversations/c1/events?limit=5&reverse=true", "", false},
 	}
-	match := Matcher()
+	match := matcher()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := match(newRequest(t, tc.method, tc.url, tc.body), rec); got != tc.want {
@@ -63,7 +63,7 @@ func TestMatcherRestoresTheBody(t *testing.T) {
 			req.Body = io.NopCloser(bytes.NewBufferString(body))
 		}
 		rec := cassette.Request{Method: "PATCH", URL: "http://x/api/conversations/c1", Body: body}
-		match := Matcher()
+		match := matcher()
 		for range 2 { // a second match sees the body the first put back
 			if !match(req, rec) {
 				t.Fatal("no match")
@@ -82,11 +82,11 @@ func TestMatcherComparesScrubbedSecrets(t *testing.T) {
 	rec := cassette.Request{Method: "POST", URL: "http://h/api/settings",
 		Body: `{"llm_api_key":"REDACTED","llm_model":"m","note":"REDACTED"}`}
 	req := newRequest(t, "POST", "http://other/api/settings", `{"llm_api_key":"sk-real-key-000000000000","llm_model":"m","note":"known-secret-123"}`)
-	if !Matcher("known-secret-123")(req, rec) {
+	if !matcher("known-secret-123")(req, rec) {
 		t.Fatal("a live request with secrets does not match its scrubbed recording")
 	}
 	req = newRequest(t, "POST", "http://other/api/settings", `{"llm_api_key":"sk-real-key-000000000000","llm_model":"other","note":"known-secret-123"}`)
-	if Matcher("known-secret-123")(req, rec) {
+	if matcher("known-secret-123")(req, rec) {
 		t.Fatal("a non-secret difference matched")
 	}
 }

@@ -143,11 +143,11 @@ func probeOne(ctx context.Context, hc *http.Client, base, op, path string, opts 
 		// A redirect to another origin: not followed, so the credentials
 		// stayed home; the host answered, with something else than V0.
 		check.Status, check.ContentType = resp.StatusCode, resp.Header.Get("Content-Type")
-		check.Class, check.Detail = ClassUnexpected, ScrubText(err.Error(), secrets)
+		check.Class, check.Detail = ClassUnexpected, scrubText(err.Error(), secrets)
 		return check
 	}
 	if err != nil {
-		check.Class, check.Detail = ClassUnreachable, ScrubText(err.Error(), secrets)
+		check.Class, check.Detail = ClassUnreachable, scrubText(err.Error(), secrets)
 		return check
 	}
 	defer resp.Body.Close()
@@ -158,7 +158,7 @@ func probeOne(ctx context.Context, hc *http.Client, base, op, path string, opts 
 	html := mt == "text/html" || (mt == "" && looksHTML(body))
 	check.Class = classifyAnswer(resp.StatusCode, mt, html)
 	if check.Class != ClassV0 {
-		check.Detail = ScrubText(excerpt(body, html), secrets)
+		check.Detail = scrubText(excerpt(body, html), secrets)
 	}
 	return check
 }

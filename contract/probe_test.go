@@ -27,8 +27,8 @@ func TestProbeClassifiesHosts(t *testing.T) {
 		want    HostClass
 		verdict string
 	}{
-		{"oss simulator", sim.New(sim.WithSeedData()), ProbeOptions{}, ClassV0, "V0:"},
-		{"hosted simulator with its key", sim.New(sim.WithMode(sim.ModeHosted), sim.WithAPIKey(key), sim.WithSeedData()), ProbeOptions{APIKey: key}, ClassV0, "V0:"},
+		{"oss simulator", sim.New(sim.WithSampleData()), ProbeOptions{}, ClassV0, "V0:"},
+		{"hosted simulator with its key", sim.New(sim.WithMode(sim.ModeHosted), sim.WithAPIKey(key), sim.WithSampleData()), ProbeOptions{APIKey: key}, ClassV0, "V0:"},
 		{"hosted simulator without a key", sim.New(sim.WithMode(sim.ModeHosted), sim.WithAPIKey(key)), ProbeOptions{}, ClassUnauthorized, "401:"},
 		{"self-hosted with a wrong session key", sim.New(sim.WithSessionAPIKey("right-session-key-000")), ProbeOptions{SessionAPIKey: "wrong-session-key-000"}, ClassUnauthorized, "401:"},
 		{"V0 removed", sim.New(sim.WithMode(sim.ModeRemoved)), ProbeOptions{}, ClassRemoved, "V0 removed"},

@@ -15,10 +15,10 @@ import (
 	"github.com/openhands-go/openhands-v0/spec"
 )
 
-// RealDir is the folder, inside the cassettes folder, that holds one folder
+// realDir is the folder, inside the cassettes folder, that holds one folder
 // of cassettes per real OpenHands server version they were recorded from
 // (`make record-real`): cassettes/real/openhands-0.62.0/, say.
-const RealDir = "real"
+const realDir = "real"
 
 // skipReasonsFile, in a real server's cassette folder, says why each
 // scenario without a cassette there was not recorded.
@@ -34,10 +34,10 @@ type RealServerReport struct {
 	Report *Report `json:"report"`
 }
 
-// RealCassetteDirs lists the folders of cassettes recorded from real
+// realCassetteDirs lists the folders of cassettes recorded from real
 // servers under dir (dir/real/*), sorted by version.
-func RealCassetteDirs(dir string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(dir, RealDir))
+func realCassetteDirs(dir string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, realDir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -47,7 +47,7 @@ func RealCassetteDirs(dir string) ([]string, error) {
 	var out []string
 	for _, e := range entries {
 		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-			out = append(out, filepath.Join(dir, RealDir, e.Name()))
+			out = append(out, filepath.Join(dir, realDir, e.Name()))
 		}
 	}
 	slices.SortFunc(out, func(a, b string) int { return drift.CompareVersions(serverVersion(a), serverVersion(b)) })
@@ -65,7 +65,7 @@ func serverVersion(dir string) string {
 // of every real server under opts.CassetteDir, and adds each replay to the
 // report; the report passes only if each of them does.
 func replayRealServers(ctx context.Context, v *spec.Validator, scenarios []Scenario, opts RunOptions, report *Report) error {
-	dirs, err := RealCassetteDirs(opts.CassetteDir)
+	dirs, err := realCassetteDirs(opts.CassetteDir)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func writeSkipReasons(dir string, runs []scenarioRun) error {
 	for _, run := range runs {
 		if run.outcome != OutcomePassed {
 			reasons[run.scenario.Name] = run.reason
-			if err := os.Remove(CassettePath(dir, run.scenario.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := os.Remove(cassettePath(dir, run.scenario.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}

@@ -18,7 +18,7 @@ func TestReplayIncludesTheRealServers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs, err := RealCassetteDirs(mustCassetteDir(t))
+	dirs, err := realCassetteDirs(mustCassetteDir(t))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("real server folders %v, %v; want at least one", dirs, err)
 	}
@@ -137,7 +137,7 @@ func TestDriftAgreesWithTheLiveRuns(t *testing.T) {
 
 func mustCassetteDir(t *testing.T) string {
 	t.Helper()
-	dir, err := DefaultCassetteDir()
+	dir, err := defaultCassetteDir()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func (s *secretSet) list() []string {
 
 // newReplayer opens a scenario's cassette for replay: ModeReplayOnly (a
 // missing cassette is an error here; a request it does not hold is an error
-// at the call), no simulated latency, the host-blind Matcher, and a real
+// at the call), no simulated latency, the host-blind matcher, and a real
 // transport that refuses to be used.
 func newReplayer(dir, scenario string, secrets []string) (*recorder.Recorder, error) {
 	rec, err := recorder.NewWithOptions(&recorder.Options{
@@ -70,7 +70,7 @@ func newReplayer(dir, scenario string, secrets []string) (*recorder.Recorder, er
 	if err != nil {
 		return nil, fmt.Errorf("contract: scenario %s: %w (record it with `make record`)", scenario, err)
 	}
-	rec.SetMatcher(Matcher(secrets...))
+	rec.SetMatcher(matcher(secrets...))
 	rec.SetReplayableInteractions(false)
 	return rec, nil
 }
@@ -92,13 +92,13 @@ func newRecording(dir, scenario string, real http.RoundTripper, known []string) 
 		return nil, fmt.Errorf("contract: scenario %s: %w", scenario, err)
 	}
 	secrets := newSecretSet(known)
-	rec.SetMatcher(Matcher(known...))
+	rec.SetMatcher(matcher(known...))
 	rec.AddHook(func(i *cassette.Interaction) error {
-		secrets.add(SecretsIn(*i)...)
+		secrets.add(secretsIn(*i)...)
 		return nil
 	}, recorder.AfterCaptureHook)
 	rec.AddHook(func(i *cassette.Interaction) error {
-		*i = normalize(Scrub(*i, secrets.list()...))
+		*i = normalize(scrub(*i, secrets.list()...))
 		return nil
 	}, recorder.BeforeSaveHook)
 	return rec, nil
@@ -144,16 +144,16 @@ func (r *recording) finish(passed bool) error {
 	if !passed {
 		return nil
 	}
-	src := CassettePath(r.tmp, r.scenario.Name)
+	src := cassettePath(r.tmp, r.scenario.Name)
 	if err := stampOrigin(src, r.scenario.Name, r.scenario.Description, r.origin); err != nil {
 		return err
 	}
-	return os.Rename(src, CassettePath(r.dir, r.scenario.Name))
+	return os.Rename(src, cassettePath(r.dir, r.scenario.Name))
 }
 
 // normalize drops what varies between two recordings of the same exchange:
 // volatile headers, the duration, and a multipart body's random boundary
-// (replaced by a fixed one of the same length, so lengths stay true). Scrub
+// (replaced by a fixed one of the same length, so lengths stay true). scrub
 // has already cloned the header maps.
 func normalize(i cassette.Interaction) cassette.Interaction {
 	for _, h := range volatileHeaders {

@@ -59,7 +59,7 @@ func TestRecordingScrubsOnCopies(t *testing.T) {
 	if req1.Header.Get("Authorization") == "" || req2.Header.Get("X-Session-API-Key") == "" || resp1.Header.Get("Set-Cookie") == "" {
 		t.Fatal("the recorder's hook edited the caller's header maps")
 	}
-	raw := string(readFile(t, CassettePath(dir, "scrub")))
+	raw := string(readFile(t, cassettePath(dir, "scrub")))
 	for _, secret := range []string{apiKey, runtimeKey, "llm-secret-12345678", "cookie-secret-99999999"} {
 		if strings.Contains(raw, secret) {
 			t.Errorf("the cassette holds %s:\n%s", secret, raw)
@@ -134,7 +134,7 @@ func writeCassette(t *testing.T, dir, name string, bodies []string) {
 // scenario asks for means the scenario changed since it was recorded.
 func TestReplayFailsOnUnusedInteractions(t *testing.T) {
 	dir := t.TempDir()
-	src := readFile(t, CassettePath(committedCassettes(t), "health"))
+	src := readFile(t, cassettePath(committedCassettes(t), "health"))
 	c := cassette.New(cassetteName(dir, "health"))
 	if err := os.WriteFile(c.File, src, 0o644); err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestMultipartBoundaryIsFixed(t *testing.T) {
 		Headers: http.Header{"Content-Type": {"multipart/form-data; boundary=" + random}},
 		Body:    "--" + random + "\r\nContent-Disposition: form-data; name=\"files\"\r\n\r\nx\r\n--" + random + "--\r\n",
 	}}
-	out := normalize(Scrub(in))
+	out := normalize(scrub(in))
 	if strings.Contains(out.Request.Body, random) || strings.Contains(out.Request.Headers.Get("Content-Type"), random) {
 		t.Fatalf("random boundary kept: %q", out.Request.Body)
 	}
@@ -188,7 +188,7 @@ func TestMultipartBoundaryIsFixed(t *testing.T) {
 	live, _ := http.NewRequest("POST", "http://h/upload", strings.NewReader(strings.ReplaceAll(in.Request.Body, random, "abc123")))
 	live.Header.Set("Content-Type", "multipart/form-data; boundary=abc123")
 	out.Request.Method, out.Request.URL = "POST", "http://recorded/upload"
-	if !Matcher()(live, out.Request) {
+	if !matcher()(live, out.Request) {
 		t.Error("a multipart request does not match its recording")
 	}
 }

@@ -13,7 +13,7 @@ import (
 // committedCassettes is the repository's cassette folder.
 func committedCassettes(t *testing.T) string {
 	t.Helper()
-	dir, err := DefaultCassetteDir()
+	dir, err := defaultCassetteDir()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestRecordingIsDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	names, err := CassetteFiles(first)
+	names, err := cassetteFiles(first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +77,11 @@ func TestRecordingIsDeterministic(t *testing.T) {
 	}
 	committed := committedCassettes(t)
 	for _, name := range names {
-		a := readFile(t, CassettePath(first, name))
-		if b := readFile(t, CassettePath(second, name)); !bytes.Equal(a, b) {
+		a := readFile(t, cassettePath(first, name))
+		if b := readFile(t, cassettePath(second, name)); !bytes.Equal(a, b) {
 			t.Errorf("%s: two recordings differ at byte %d", name, firstDifference(a, b))
 		}
-		origin, err := CassetteOrigin(CassettePath(committed, name))
+		origin, err := cassetteOrigin(cassettePath(committed, name))
 		if err != nil {
 			t.Errorf("%s: no committed cassette (run `make record`): %v", name, err)
 			continue
@@ -90,7 +90,7 @@ func TestRecordingIsDeterministic(t *testing.T) {
 			t.Logf("%s was recorded from %s: not compared with the simulator's", name, origin)
 			continue
 		}
-		if c := readFile(t, CassettePath(committed, name)); !bytes.Equal(a, c) {
+		if c := readFile(t, cassettePath(committed, name)); !bytes.Equal(a, c) {
 			t.Errorf("%s: the committed cassette is stale, differing at byte %d from a fresh recording (run `make record`)", name, firstDifference(a, c))
 		}
 	}
@@ -118,7 +118,7 @@ func firstDifference(a, b []byte) int {
 // cassette and on a cassette no scenario uses.
 func TestEveryScenarioHasACassetteAndBack(t *testing.T) {
 	dir := committedCassettes(t)
-	files, err := CassetteFiles(dir)
+	files, err := cassetteFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +126,12 @@ func TestEveryScenarioHasACassetteAndBack(t *testing.T) {
 	for _, sc := range Scenarios() {
 		names = append(names, sc.Name)
 		if !slices.Contains(files, sc.Name) {
-			t.Errorf("scenario %s has no cassette %s (run `make record`)", sc.Name, CassettePath(dir, sc.Name))
+			t.Errorf("scenario %s has no cassette %s (run `make record`)", sc.Name, cassettePath(dir, sc.Name))
 		}
 	}
 	for _, f := range files {
 		if !slices.Contains(names, f) {
-			t.Errorf("cassette %s belongs to no scenario: delete it", CassettePath(dir, f))
+			t.Errorf("cassette %s belongs to no scenario: delete it", cassettePath(dir, f))
 		}
 	}
 	readme := string(readFile(t, filepath.Join(dir, "README.md")))

@@ -35,7 +35,7 @@ const (
 type RunOptions struct {
 	// Mode is where the exchanges come from (default ModeReplay).
 	Mode Mode
-	// CassetteDir is the cassettes folder (default DefaultCassetteDir).
+	// CassetteDir is the cassettes folder (default defaultCassetteDir).
 	CassetteDir string
 	// Scenarios restricts the run to these scenario names (default all).
 	// Coverage of every operation is only required of a full run.
@@ -85,7 +85,7 @@ type RunOptions struct {
 	Now func() time.Time
 
 	// recordedLive replays a folder recorded from a live server (one of
-	// RealCassetteDirs): scenarios take their live paths, and a scenario
+	// realCassetteDirs): scenarios take their live paths, and a scenario
 	// without a cassette there is reported skipped with the recording's reason.
 	recordedLive bool
 	skipReasons  map[string]string
@@ -115,7 +115,7 @@ func (o RunOptions) withDefaults() (RunOptions, error) {
 		return o, fmt.Errorf("contract: unknown mode %q (want replay, live or simulator)", o.Mode)
 	}
 	if o.CassetteDir == "" && (o.Mode == ModeReplay || o.Record) {
-		dir, err := DefaultCassetteDir()
+		dir, err := defaultCassetteDir()
 		if err != nil {
 			return o, err
 		}
@@ -176,7 +176,7 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 				return report, err
 			}
 		}
-		if err := WriteCassetteIndex(opts.CassetteDir, opts.Now()); err != nil {
+		if err := writeCassetteIndex(opts.CassetteDir, opts.Now()); err != nil {
 			return report, err
 		}
 	}
@@ -253,7 +253,7 @@ func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOp
 		return run
 	}
 	if opts.recordedLive {
-		if _, err := os.Stat(CassettePath(opts.CassetteDir, sc.Name)); err != nil {
+		if _, err := os.Stat(cassettePath(opts.CassetteDir, sc.Name)); err != nil {
 			run.outcome, run.reason = OutcomeSkipped, cmp.Or(opts.skipReasons[sc.Name], sc.NotOnRealServer,
 				"not recorded from this server")
 			return run
@@ -306,7 +306,7 @@ func runScenario(ctx context.Context, v *spec.Validator, sc Scenario, opts RunOp
 	case errors.Is(runErr, ErrSkipped) && after == nil:
 		run.outcome, run.reason = OutcomeSkipped, strings.TrimPrefix(runErr.Error(), ErrSkipped.Error()+": ")
 	case runErr != nil || after != nil:
-		run.outcome, run.reason = OutcomeFailed, ScrubText(oneLine(errors.Join(runErr, after).Error()), h.secrets)
+		run.outcome, run.reason = OutcomeFailed, scrubText(oneLine(errors.Join(runErr, after).Error()), h.secrets)
 	case len(missing) > 0:
 		run.outcome, run.reason = OutcomeFailed, "expected violation did not happen: "+strings.Join(missing, "; ")
 	default:

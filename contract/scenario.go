@@ -51,9 +51,9 @@ type Scenario struct {
 type SimSetup struct {
 	// Mode is the kind of server (default sim.ModeOSS).
 	Mode sim.Mode
-	// SeedData fills the server with settings, secrets and conversations in
+	// SampleData fills the server with settings, secrets and conversations in
 	// every state.
-	SeedData bool
+	SampleData bool
 	// APIKey makes the simulator check the recording API key (hosted and
 	// removed modes; the client always sends it).
 	APIKey bool

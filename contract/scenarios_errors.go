@@ -79,7 +79,7 @@ func invalidLimitScenario() Scenario {
 		Name: "invalid_events_limit",
 		Description: "An events page limit above 100: the SDK refuses it before sending; sent raw, the server answers " +
 			`400 {"detail":"Invalid limit"}.`,
-		Sim: SimSetup{SeedData: true},
+		Sim: SimSetup{SampleData: true},
 		Expect: []Expectation{
 			{Kind: KindRequest, Operation: api.OpGetEvents, Location: `query parameter "limit"`, Why: "limit 500 breaks the spec's maximum of 100, on purpose"},
 		},
@@ -114,7 +114,7 @@ func unauthorizedSessionKeyScenario() Scenario {
 		Name: "unauthorized_session_key",
 		Description: "A self-hosted server with SESSION_API_KEY: a wrong or missing X-Session-API-Key is 401 " +
 			`{"detail":"Unauthorized"} (ErrUnauthorized); the right one works, and the health routes need none.`,
-		Sim: SimSetup{SessionAPIKey: true, SeedData: true},
+		Sim: SimSetup{SessionAPIKey: true, SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			return unauthorized(ctx, s, wrapper.WithSessionAPIKey(wrongKey), wrapper.WithAPIKey(""))
 		},

@@ -70,7 +70,7 @@ func gitUserScenario() Scenario {
 	return Scenario{
 		Name:        "git_user",
 		Description: "The git provider routes: the user, repositories, branches, installations, suggested tasks and repository microagents.",
-		Sim:         SimSetup{SeedData: true},
+		Sim:         SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			user, err := s.Client.GetUserInfo(ctx)
 			if s.Live() && errors.Is(err, wrapper.ErrUnauthorized) {
@@ -140,7 +140,7 @@ func listingScenario() Scenario {
 	return Scenario{
 		Name:        "conversation_listing",
 		Description: "Paging through every conversation with the opaque cursor, V1 conversations mixed in, one conversation by id, and the microagent-management listing.",
-		Sim:         SimSetup{SeedData: true},
+		Sim:         SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			all, err := s.Client.ListConversations(ctx, wrapper.ListOptions{PageSize: 2, IncludeV1: true, Max: 50})
 			if err != nil {
@@ -191,7 +191,7 @@ func readingScenario() Scenario {
 	return Scenario{
 		Name:        "conversation_reading",
 		Description: "Reading a finished conversation: event pages forward and in reverse, the event count, the models and first message, and the trajectory.",
-		Sim:         SimSetup{SeedData: true},
+		Sim:         SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "stopped V0 conversation", func(c api.ConversationInfo) bool {
 				return c.Status == api.ConversationStatusStopped
@@ -241,7 +241,7 @@ func runtimeReadingScenario() Scenario {
 	return Scenario{
 		Name:        "runtime_reading",
 		Description: "The runtime routes of a running conversation: config, VS Code URL, web hosts, microagents, files, a file's content, the workspace zip, git changes and diff, the remember prompt.",
-		Sim:         SimSetup{SeedData: true},
+		Sim:         SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "running V0 conversation", func(c api.ConversationInfo) bool {
 				return c.Status == api.ConversationStatusRunning && c.ConversationVersion != "V1"

@@ -25,7 +25,7 @@ func lifecycleScenario() Scenario {
 		Description: "A conversation's whole life: create, start, wait until the agent is done (it stays RUNNING), stop, events in pages and in reverse, " +
 			"trajectory, rename, start again, message, event, upload, experiment config, stop, delete, then 200 null and false.",
 		Writes: true,
-		Sim:    SimSetup{SeedData: true},
+		Sim:    SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			req := api.CreateConversationRequest{InitialUserMsg: lifecycleTask}
 			if !s.Live() {
@@ -151,7 +151,7 @@ func settingsScenario() Scenario {
 		Name:        "settings_round_trip",
 		Description: "Settings read, stored with a change, read back and restored as they were; reset-settings answers 410.",
 		Writes:      true,
-		Sim:         SimSetup{SeedData: true},
+		Sim:         SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			before, err := s.Client.GetSettings(ctx)
 			if err != nil {
@@ -224,7 +224,7 @@ func secretsScenario() Scenario {
 		Name:        "secrets_crud",
 		Description: "A custom secret created, listed, described anew, deleted, and gone from the list; its value never read back.",
 		Writes:      true,
-		Sim:         SimSetup{SeedData: true},
+		Sim:         SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			if _, err := s.Client.ListSecrets(ctx); err != nil {
 				return fail(api.OpListSecrets, err)
@@ -275,7 +275,7 @@ func gitProvidersScenario() Scenario {
 			"Live only against a throw-away server: the user's tokens cannot be read back to restore them.",
 		Writes:     true,
 		Disposable: true,
-		Sim:        SimSetup{SeedData: true},
+		Sim:        SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			err := s.Client.AddGitProviders(ctx, api.GitProvidersRequest{ProviderTokens: map[string]api.ProviderToken{
 				string(api.ProviderTypeGithub): {Token: fakeGitHubToken, Host: "github.com"},
@@ -319,7 +319,7 @@ func feedbackScenario() Scenario {
 		Writes:          true,
 		SimOnly:         true,
 		NotOnRealServer: "never run live: submit-feedback sends the conversation's trajectory to the OpenHands feedback service, off the machine, and cannot be undone",
-		Sim:             SimSetup{SeedData: true},
+		Sim:             SimSetup{SampleData: true},
 		Run: func(ctx context.Context, s *Session) error {
 			conv, err := findConversation(ctx, s, "running V0 conversation", func(c api.ConversationInfo) bool {
 				return c.Status == api.ConversationStatusRunning && c.ConversationVersion != "V1"

@@ -14,24 +14,24 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 )
 
-// Placeholder is what the scrubber writes where it removed a secret.
-const Placeholder = "REDACTED"
+// placeholder is what the scrubber writes where it removed a secret.
+const placeholder = "REDACTED"
 
-// MinSecretLen is the shortest secret the scrubber looks for everywhere.
+// minSecretLen is the shortest secret the scrubber looks for everywhere.
 // A value found in a secret field or header is always removed where it
 // stands; it is also searched for and removed in every other part of the
 // interaction (bodies, URLs, other headers) when it is at least this long,
 // so that a short value ("1", "on") does not wipe unrelated text.
-const MinSecretLen = 8
+const minSecretLen = 8
 
 // redactJSON replaces every non-empty string under a secret field with
-// Placeholder, and reports whether it changed anything.
+// placeholder, and reports whether it changed anything.
 func redactJSON(v any, inSecret bool) (any, bool) {
 	switch t := v.(type) {
 	case map[string]any:
 		changed := false
 		for k, child := range t {
-			nv, c := redactJSON(child, inSecret || SecretField(k))
+			nv, c := redactJSON(child, inSecret || secretField(k))
 			t[k] = nv
 			changed = changed || c
 		}
@@ -45,29 +45,29 @@ func redactJSON(v any, inSecret bool) (any, bool) {
 		}
 		return t, changed
 	case string:
-		if inSecret && t != "" && t != Placeholder {
-			return Placeholder, true
+		if inSecret && t != "" && t != placeholder {
+			return placeholder, true
 		}
 	}
 	return v, false
 }
 
-// Scrub returns a copy of an interaction with every secret removed, without
+// scrub returns a copy of an interaction with every secret removed, without
 // changing in (its header maps are cloned, never edited). It removes
 // credential headers (Authorization, X-Session-API-Key, Cookie, Set-Cookie,
 // and any header named for a token, key or secret), replaces the string
 // values of secret JSON fields, query parameters and form fields with
-// Placeholder, and replaces, everywhere in the interaction (URLs, bodies,
+// placeholder, and replaces, everywhere in the interaction (URLs, bodies,
 // remaining headers, forms), every secret found so and every value of known,
 // raw or escaped as a URL or JSON would escape it, as well as every string
-// shaped like a credential (TokenPatterns). The durations and other fields
+// shaped like a credential (tokenPatterns). The durations and other fields
 // are left as they are.
 //
-// Values shorter than MinSecretLen are removed where they stand but not
-// searched for elsewhere; a secret that is part of Placeholder itself cannot
+// Values shorter than minSecretLen are removed where they stand but not
+// searched for elsewhere; a secret that is part of placeholder itself cannot
 // be told apart from it and is ignored.
-func Scrub(in cassette.Interaction, known ...string) cassette.Interaction {
-	secrets := scrubList(append(slices.Clone(known), SecretsIn(in)...))
+func scrub(in cassette.Interaction, known ...string) cassette.Interaction {
+	secrets := scrubList(append(slices.Clone(known), secretsIn(in)...))
 	out := in
 	out.Request.Headers = scrubHeaders(in.Request.Headers, secrets)
 	out.Request.Trailer = scrubHeaders(in.Request.Trailer, secrets)
@@ -75,12 +75,12 @@ func Scrub(in cassette.Interaction, known ...string) cassette.Interaction {
 	out.Response.Trailer = scrubHeaders(in.Response.Trailer, secrets)
 	out.Request.URL = scrubURL(in.Request.URL, secrets)
 	out.Request.RequestURI = scrubURL(in.Request.RequestURI, secrets)
-	out.Request.Host = ScrubText(in.Request.Host, secrets)
-	out.Request.RemoteAddr = ScrubText(in.Request.RemoteAddr, secrets)
+	out.Request.Host = scrubText(in.Request.Host, secrets)
+	out.Request.RemoteAddr = scrubText(in.Request.RemoteAddr, secrets)
 	out.Request.Form = scrubForm(in.Request.Form, secrets)
 	out.Request.Body = scrubBody(in.Request.Body, in.Request.Headers, secrets)
 	out.Response.Body = scrubBody(in.Response.Body, in.Response.Headers, secrets)
-	out.Response.Status = ScrubText(in.Response.Status, secrets)
+	out.Response.Status = scrubText(in.Response.Status, secrets)
 	if out.Request.ContentLength > 0 {
 		out.Request.ContentLength = int64(len(out.Request.Body))
 	}
@@ -97,7 +97,7 @@ func Scrub(in cassette.Interaction, known ...string) cassette.Interaction {
 func scrubList(secrets []string) []string {
 	out := make([]string, 0, len(secrets))
 	for _, s := range secrets {
-		if len(s) >= MinSecretLen && !strings.Contains(Placeholder, s) {
+		if len(s) >= minSecretLen && !strings.Contains(placeholder, s) {
 			out = append(out, s)
 		}
 	}
@@ -105,15 +105,15 @@ func scrubList(secrets []string) []string {
 	return slices.Compact(out)
 }
 
-// ScrubText replaces in s every secret of secrets (raw, URL-escaped or
-// JSON-escaped) and every credential-shaped string with Placeholder.
-// Secrets shorter than MinSecretLen are ignored.
-func ScrubText(s string, secrets []string) string {
+// scrubText replaces in s every secret of secrets (raw, URL-escaped or
+// JSON-escaped) and every credential-shaped string with placeholder.
+// Secrets shorter than minSecretLen are ignored.
+func scrubText(s string, secrets []string) string {
 	if s == "" {
 		return s
 	}
 	for _, re := range tokenPatterns {
-		s = re.ReplaceAllString(s, Placeholder)
+		s = re.ReplaceAllString(s, placeholder)
 	}
 	list := scrubList(secrets)
 	// Replacing one secret can form another across the placeholder it left
@@ -128,7 +128,7 @@ func ScrubText(s string, secrets []string) string {
 				}
 				found = true
 				if round < 2 {
-					s = strings.ReplaceAll(s, form, Placeholder)
+					s = strings.ReplaceAll(s, form, placeholder)
 				} else {
 					s = strings.ReplaceAll(s, form, "")
 				}
@@ -168,7 +168,7 @@ func scrubHeaders(h http.Header, secrets []string) http.Header {
 		}
 		vs := make([]string, len(values))
 		for i, v := range values {
-			vs[i] = ScrubText(v, secrets)
+			vs[i] = scrubText(v, secrets)
 		}
 		out[name] = vs
 	}
@@ -182,18 +182,18 @@ func scrubURL(raw string, secrets []string) string {
 	if u, err := url.Parse(raw); err == nil {
 		if u.User != nil {
 			if _, ok := u.User.Password(); ok {
-				u.User = url.UserPassword(u.User.Username(), Placeholder)
+				u.User = url.UserPassword(u.User.Username(), placeholder)
 			}
 		}
 		if u.RawQuery != "" {
 			q := u.Query()
 			changed := false
 			for name, values := range q {
-				if !SecretField(name) {
+				if !secretField(name) {
 					continue
 				}
 				for i := range values {
-					values[i] = Placeholder
+					values[i] = placeholder
 				}
 				changed = true
 			}
@@ -203,7 +203,7 @@ func scrubURL(raw string, secrets []string) string {
 		}
 		raw = u.String()
 	}
-	return ScrubText(raw, secrets)
+	return scrubText(raw, secrets)
 }
 
 func scrubForm(form url.Values, secrets []string) url.Values {
@@ -214,10 +214,10 @@ func scrubForm(form url.Values, secrets []string) url.Values {
 	for name, values := range form {
 		vs := make([]string, len(values))
 		for i, v := range values {
-			if SecretField(name) && v != "" {
-				vs[i] = Placeholder
+			if secretField(name) && v != "" {
+				vs[i] = placeholder
 			} else {
-				vs[i] = ScrubText(v, secrets)
+				vs[i] = scrubText(v, secrets)
 			}
 		}
 		out[name] = vs
@@ -248,9 +248,9 @@ func scrubBody(body string, header http.Header, secrets []string) string {
 		if q, err := url.ParseQuery(body); err == nil {
 			changed := false
 			for name, values := range q {
-				if SecretField(name) {
+				if secretField(name) {
 					for i := range values {
-						values[i] = Placeholder
+						values[i] = placeholder
 					}
 					changed = true
 				}
@@ -260,7 +260,7 @@ func scrubBody(body string, header http.Header, secrets []string) string {
 			}
 		}
 	}
-	return ScrubText(body, secrets)
+	return scrubText(body, secrets)
 }
 
 // fixContentLength keeps a Content-Length header true to a body the scrubber

@@ -49,7 +49,7 @@ func TestScrubRemovesCredentialHeaders(t *testing.T) {
 		"http://h/api/conversations", `{}`,
 		http.Header{"Set-Cookie": {"keycloak_auth=new-cookie-7654321; Path=/"}, "Content-Type": {"application/json"}},
 		`{"echo":"Bearer live-api-key-1234567890 and session-key-abcdefgh and new-cookie-7654321"}`)
-	out := Scrub(in)
+	out := scrub(in)
 	for _, h := range []string{"Authorization", "X-Session-Api-Key", "Cookie"} {
 		if _, ok := out.Request.Headers[h]; ok {
 			t.Errorf("request header %s kept", h)
@@ -67,8 +67,8 @@ func TestScrubRemovesCredentialHeaders(t *testing.T) {
 			t.Errorf("secret %q survived:\n%s", secret, text)
 		}
 	}
-	if !strings.Contains(out.Response.Body, Placeholder) {
-		t.Errorf("echoed secrets not replaced by %s: %s", Placeholder, out.Response.Body)
+	if !strings.Contains(out.Response.Body, placeholder) {
+		t.Errorf("echoed secrets not replaced by %s: %s", placeholder, out.Response.Body)
 	}
 }
 
@@ -76,12 +76,12 @@ func TestScrubLeavesTheInputUntouched(t *testing.T) {
 	reqH := http.Header{"Authorization": {"Bearer live-api-key-1234567890"}}
 	respH := http.Header{"Set-Cookie": {"a=bcdefghijk"}}
 	in := interactionWith(reqH, "http://h/x", `{"llm_api_key":"sk-abcdefghijklmnopqrstuv"}`, respH, `{}`)
-	_ = Scrub(in)
+	_ = scrub(in)
 	if reqH.Get("Authorization") == "" || respH.Get("Set-Cookie") == "" {
-		t.Fatal("Scrub edited the caller's header maps (go-vcr stores the live maps: they must be cloned)")
+		t.Fatal("scrub edited the caller's header maps (go-vcr stores the live maps: they must be cloned)")
 	}
 	if !strings.Contains(in.Request.Body, "sk-abcdefghijklmnopqrstuv") {
-		t.Fatal("Scrub changed its input's body")
+		t.Fatal("scrub changed its input's body")
 	}
 }
 
@@ -92,7 +92,7 @@ func TestScrubSecretJSONFields(t *testing.T) {
 		`"provider_tokens":{"github":{"token":"prov-token-000006","host":"github.com"}},` +
 		`"name":"MY_SECRET","value":"x1","language":"en","llm_model":"gpt-4o","max_iterations":50}`
 	respBody := `{"conversation_id":"abc","url":"http://rt/api/conversations/abc","session_api_key":"sess-000007","status":"RUNNING"}`
-	out := Scrub(interactionWith(http.Header{"Content-Type": {"application/json"}}, "http://h/api/settings", reqBody,
+	out := scrub(interactionWith(http.Header{"Content-Type": {"application/json"}}, "http://h/api/settings", reqBody,
 		http.Header{"Content-Type": {"application/json"}}, respBody))
 	text := everywhere(out)
 	for _, secret := range []string{"llm-key-value-0001", "search-key-0002", "sb-key-000003", "mcp-key-000004",
@@ -121,7 +121,7 @@ func TestScrubCarriesSecretsAcrossTheInteraction(t *testing.T) {
 	in := interactionWith(http.Header{"X-Trace": {"key=" + key}},
 		"http://rt/api/conversations/abc/events?session_api_key="+key+"&limit=5",
 		"", http.Header{}, `{"session_api_key":"`+key+`","note":"your key is `+key+`"}`)
-	out := Scrub(in)
+	out := scrub(in)
 	if text := everywhere(out); strings.Contains(text, key) {
 		t.Fatalf("key survived:\n%s", text)
 	}
@@ -138,7 +138,7 @@ func TestScrubKnownSecretsInEveryEncoding(t *testing.T) {
 	secret := `k3y/with+odd"chars<&>`
 	body := `{"note":"` + strings.ReplaceAll(secret, `"`, `\"`) + `","html":"k3y/with+odd\"chars\u003c\u0026\u003e"}`
 	in := interactionWith(http.Header{}, "http://h/p?q="+url.QueryEscape(secret)+"&p="+url.PathEscape(secret), body, http.Header{}, "raw "+secret)
-	out := Scrub(in, secret)
+	out := scrub(in, secret)
 	text := everywhere(out)
 	for _, form := range encodings(secret) {
 		if strings.Contains(text, form) {
@@ -155,7 +155,7 @@ func TestScrubTokenPatterns(t *testing.T) {
 		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.signature_part",
 	}
 	body := `{"message":"use ` + strings.Join(tokens, " and ") + `"}`
-	out := Scrub(interactionWith(http.Header{}, "http://h/p", body, http.Header{}, "Authorization: Bearer abcdefghijklmnop"))
+	out := scrub(interactionWith(http.Header{}, "http://h/p", body, http.Header{}, "Authorization: Bearer abcdefghijklmnop"))
 	text := everywhere(out)
 	for _, tok := range tokens {
 		if strings.Contains(text, tok) {
@@ -171,16 +171,16 @@ func TestScrubShortAndPlaceholderValues(t *testing.T) {
 	// A short value is replaced in its field but not hunted elsewhere; the
 	// placeholder and masked values are not secrets.
 	in := interactionWith(http.Header{}, "http://h/p", `{"token":"ab","value":"REDACTED","api_key":"****","other":"ab"}`, http.Header{}, "")
-	out := Scrub(in)
+	out := scrub(in)
 	if !strings.Contains(out.Request.Body, `"other":"ab"`) {
 		t.Errorf("short value hunted outside its field: %s", out.Request.Body)
 	}
 	if strings.Contains(out.Request.Body, `"token":"ab"`) {
 		t.Errorf("short secret kept in its field: %s", out.Request.Body)
 	}
-	for _, s := range SecretsIn(in) {
-		if s == Placeholder || s == "****" {
-			t.Errorf("SecretsIn returned %q", s)
+	for _, s := range secretsIn(in) {
+		if s == placeholder || s == "****" {
+			t.Errorf("secretsIn returned %q", s)
 		}
 	}
 }
@@ -188,7 +188,7 @@ func TestScrubShortAndPlaceholderValues(t *testing.T) {
 func TestScrubTextEnds(t *testing.T) {
 	// A secret that re-forms across the placeholder it leaves must still go.
 	secret := "EDabcdefgh"
-	s := ScrubText("xEDabcdefghabcdefgh", []string{secret})
+	s := scrubText("xEDabcdefghabcdefgh", []string{secret})
 	if strings.Contains(s, secret) {
 		t.Fatalf("secret survived: %s", s)
 	}
@@ -197,12 +197,12 @@ func TestScrubTextEnds(t *testing.T) {
 func TestSecretField(t *testing.T) {
 	for _, name := range []string{"session_api_key", "llm_api_key", "search_api_key", "sandbox_api_key", "api_key",
 		"token", "value", "GITHUB_TOKEN", "OPENAI_API_KEY", "x-session-api-key", "password", "client_secret"} {
-		if !SecretField(name) {
+		if !secretField(name) {
 			t.Errorf("%s is a secret field", name)
 		}
 	}
 	for _, name := range []string{"llm_api_key_set", "prompt_tokens", "conversation_id", "title", "provider_tokens_set", "url", "host"} {
-		if SecretField(name) {
+		if secretField(name) {
 			t.Errorf("%s is not a secret field", name)
 		}
 	}
@@ -210,13 +210,13 @@ func TestSecretField(t *testing.T) {
 
 // FuzzScrub places a secret in a credential header, a secret JSON field, a
 // query parameter, a non-secret header and free text, and checks that no
-// form of it survives Scrub.
+// form of it survives scrub.
 func FuzzScrub(f *testing.F) {
 	for _, seed := range []string{"sk-abcdefghijklmnop", `k3y"with<odd>&chars`, "EDabcdefgh", "ünïcødé-secret", "a b c d e f g h"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, secret string) {
-		if len(secret) < MinSecretLen || strings.Contains(Placeholder, secret) || !utf8.ValidString(secret) ||
+		if len(secret) < minSecretLen || strings.Contains(placeholder, secret) || !utf8.ValidString(secret) ||
 			strings.ContainsAny(secret, "\r\n\x00") || strings.TrimSpace(secret) != secret {
 			t.Skip()
 		}
@@ -226,7 +226,7 @@ func FuzzScrub(f *testing.F) {
 			"http://h/api/x?token="+url.QueryEscape(secret)+"&q="+url.QueryEscape(secret),
 			`{"llm_api_key":`+string(field)+`,"note":`+string(field)+`}`,
 			http.Header{"Content-Type": {"text/plain"}}, "echo: "+secret)
-		out := everywhere(Scrub(in))
+		out := everywhere(scrub(in))
 		for _, form := range encodings(secret) {
 			if strings.Contains(out, form) {
 				t.Fatalf("form %q of secret %q survived:\n%s", form, secret, out)

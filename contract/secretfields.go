@@ -55,10 +55,10 @@ var secretFields = map[string]bool{
 // server's env, a provider's gitlab_token.
 var secretSuffixes = []string{"_api_key", "_apikey", "_token", "_secret", "_password", "_private_key"}
 
-// SecretField reports whether a JSON field, query parameter or form field of
+// secretField reports whether a JSON field, query parameter or form field of
 // this name holds a secret (session_api_key, llm_api_key, search_api_key,
 // sandbox_api_key, api_key, token, a secret's value, GitHub tokens, ...).
-func SecretField(name string) bool {
+func secretField(name string) bool {
 	n := strings.ReplaceAll(strings.ToLower(name), "-", "_")
 	if secretFields[n] {
 		return true
@@ -85,21 +85,16 @@ var tokenPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9._~+/\-]{8,}=*`),                    // "Bearer <token>" in text
 }
 
-// TokenPatterns returns the regular expressions of credential shapes the
-// scrubber removes wherever they appear; the cassette meta-tests search with
-// the same list.
-func TokenPatterns() []*regexp.Regexp { return slices.Clone(tokenPatterns) }
-
-// SecretsIn returns the secret values an interaction carries in places that
+// secretsIn returns the secret values an interaction carries in places that
 // name them: credential headers (the token of "Bearer <token>" too), cookie
 // values, secret JSON fields of the request and response bodies, secret query
 // parameters and form fields. The recorder collects them from every
 // interaction of a cassette, so that a session key one response revealed is
 // also removed from the later requests that used it.
-func SecretsIn(in cassette.Interaction) []string {
+func secretsIn(in cassette.Interaction) []string {
 	var out []string
 	add := func(v string) {
-		if v = strings.TrimSpace(v); v != "" && v != Placeholder && strings.Trim(v, "*") != "" {
+		if v = strings.TrimSpace(v); v != "" && v != placeholder && strings.Trim(v, "*") != "" {
 			out = append(out, v)
 		}
 	}
@@ -119,7 +114,7 @@ func SecretsIn(in cassette.Interaction) []string {
 	for _, raw := range []string{in.Request.URL, in.Request.RequestURI} {
 		if u, err := url.Parse(raw); err == nil {
 			for name, values := range u.Query() {
-				if SecretField(name) {
+				if secretField(name) {
 					for _, v := range values {
 						add(v)
 					}
@@ -131,7 +126,7 @@ func SecretsIn(in cassette.Interaction) []string {
 		}
 	}
 	for name, values := range in.Request.Form {
-		if SecretField(name) {
+		if secretField(name) {
 			for _, v := range values {
 				add(v)
 			}
@@ -187,7 +182,7 @@ func bodySecrets(body string, header http.Header) []string {
 	if mt, _, _ := mime.ParseMediaType(header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
 		if q, err := url.ParseQuery(body); err == nil {
 			for name, values := range q {
-				if SecretField(name) {
+				if secretField(name) {
 					out = append(out, values...)
 				}
 			}
@@ -215,7 +210,7 @@ func walkSecrets(v any, inSecret bool, found func(string)) {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, child := range t {
-			walkSecrets(child, inSecret || SecretField(k), found)
+			walkSecrets(child, inSecret || secretField(k), found)
 		}
 	case []any:
 		for _, child := range t {

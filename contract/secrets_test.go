@@ -22,7 +22,7 @@ var knownRecordingSecrets = append([]string{
 // or a secret JSON field with anything but the placeholder.
 func TestCassettesHoldNoCredentials(t *testing.T) {
 	dir := committedCassettes(t)
-	names, err := CassetteFiles(dir)
+	names, err := cassetteFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestCassettesHoldNoCredentials(t *testing.T) {
 		t.Fatal("no cassettes")
 	}
 	for _, name := range names {
-		raw := string(readFile(t, CassettePath(dir, name)))
+		raw := string(readFile(t, cassettePath(dir, name)))
 		for _, secret := range knownRecordingSecrets {
 			if strings.Contains(raw, secret) {
 				t.Errorf("%s holds the recording secret %.6s...", name, secret)
@@ -53,7 +53,7 @@ func TestCassettesHoldNoCredentials(t *testing.T) {
 					}
 				}
 			}
-			for _, v := range SecretsIn(*i) {
+			for _, v := range secretsIn(*i) {
 				t.Errorf("%s interaction %d holds a secret value in a secret field or header: %.4s...", name, i.ID, v)
 			}
 		}

@@ -38,12 +38,12 @@ func simOptions(setup SimSetup) []sim.Option {
 	opts := []sim.Option{
 		sim.WithMode(mode),
 		sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, simStep)),
-		sim.WithSeed(sim.DefaultSeed),
+		sim.WithIDSalt(sim.DefaultIDSalt),
 		// As a real server: a conversation whose agent is done stays RUNNING.
 		sim.WithKeepRunning(),
 	}
-	if setup.SeedData {
-		opts = append(opts, sim.WithSeedData())
+	if setup.SampleData {
+		opts = append(opts, sim.WithSampleData())
 	}
 	if setup.APIKey {
 		opts = append(opts, sim.WithAPIKey(recordAPIKey))
@@ -67,7 +67,7 @@ func simOrigin(setup SimSetup) string {
 		mode = sim.ModeOSS
 	}
 	return fmt.Sprintf("the simulator (internal/sim, mode %s, seed %s, clock from %s), by `make record`",
-		mode, sim.DefaultSeed, sim.DefaultEpoch.Format(time.RFC3339))
+		mode, sim.DefaultIDSalt, sim.DefaultEpoch.Format(time.RFC3339))
 }
 
 // loopbackSim is a simulator served on a loopback port for one scenario.

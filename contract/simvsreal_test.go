@@ -69,7 +69,7 @@ type answer struct {
 // operation.
 func loadAnswers(t *testing.T, routes []spec.Operation, path string) answers {
 	t.Helper()
-	c, err := cassette.Load(strings.TrimSuffix(path, CassetteExt))
+	c, err := cassette.Load(strings.TrimSuffix(path, cassetteExt))
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -343,7 +343,7 @@ func realDifferences(t *testing.T, dir string) (servers []string, found map[stri
 		t.Fatal(err)
 	}
 	routes := v.Operations()
-	dirs, err := RealCassetteDirs(dir)
+	dirs, err := realCassetteDirs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,18 +351,18 @@ func realDifferences(t *testing.T, dir string) (servers []string, found map[stri
 	for _, d := range dirs {
 		server := filepath.Base(d)
 		servers = append(servers, server)
-		names, err := CassetteFiles(d)
+		names, err := cassetteFiles(d)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range names {
-			simPath := CassettePath(dir, name)
+			simPath := cassettePath(dir, name)
 			if _, err := os.Stat(simPath); err != nil {
 				t.Errorf("%s/%s: the simulator has no cassette of this scenario (%v)", server, name, err)
 				continue
 			}
 			found[server] = append(found[server], compareAnswers(server, name,
-				loadAnswers(t, routes, CassettePath(d, name)), loadAnswers(t, routes, simPath))...)
+				loadAnswers(t, routes, cassettePath(d, name)), loadAnswers(t, routes, simPath))...)
 		}
 	}
 	return servers, found

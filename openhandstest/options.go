@@ -31,7 +31,7 @@ func WithSessionAPIKey(key string) Option { return func(o *options) { o.sessionK
 // key), a GitHub token, two custom secrets, and conversations in every state:
 // STOPPED ones with a repository and a pull request, an ARCHIVED one, one in
 // ERROR, a RUNNING one waiting for the user, and a V1 conversation.
-func WithSampleData() Option { return simOption(sim.WithSeedData()) }
+func WithSampleData() Option { return simOption(sim.WithSampleData()) }
 
 // WithBulkConversation adds a RUNNING conversation of events generated
 // events of about payloadBytes bytes of text each (given more than once, one

@@ -22,7 +22,6 @@ const (
 	EnvAPIKey        = "OPENHANDS_API_KEY"
 	EnvAppBase       = "OPENHANDS_APP_BASE"
 	EnvSessionAPIKey = "OPENHANDS_SESSION_API_KEY"
-	EnvGitHubToken   = "GITHUB_TOKEN"
 )
 
 // ErrMissingAPIKey is returned by New for the hosted service without an API key.
@@ -72,7 +71,7 @@ func New(opts ...Option) (*Client, error) {
 
 // NewFromEnv is New with settings from the environment: OPENHANDS_API_KEY,
 // OPENHANDS_APP_BASE (default DefaultBaseURL, http://localhost:3000),
-// OPENHANDS_SESSION_API_KEY and GITHUB_TOKEN. Options given here win over
+// and OPENHANDS_SESSION_API_KEY. Options given here win over
 // the environment.
 func NewFromEnv(opts ...Option) (*Client, error) {
 	var env []Option
@@ -84,9 +83,6 @@ func NewFromEnv(opts ...Option) (*Client, error) {
 	}
 	if v := os.Getenv(EnvSessionAPIKey); v != "" {
 		env = append(env, WithSessionAPIKey(v))
-	}
-	if v := os.Getenv(EnvGitHubToken); v != "" {
-		env = append(env, WithGitHub("", v))
 	}
 	return New(append(env, opts...)...)
 }

@@ -15,7 +15,7 @@ import (
 // clearEnv unsets every variable NewFromEnv reads, for one test.
 func clearEnv(t *testing.T) {
 	t.Helper()
-	for _, k := range []string{EnvAPIKey, EnvAppBase, EnvSessionAPIKey, EnvGitHubToken} {
+	for _, k := range []string{EnvAPIKey, EnvAppBase, EnvSessionAPIKey} {
 		t.Setenv(k, "")
 	}
 }
@@ -31,7 +31,6 @@ func TestNewFromEnv(t *testing.T) {
 		t.Setenv(EnvAppBase, envHost.srv.URL+"/")
 		t.Setenv(EnvAPIKey, "env-api-key")
 		t.Setenv(EnvSessionAPIKey, "env-session-key")
-		t.Setenv(EnvGitHubToken, "env-gh-token")
 		c, err := NewFromEnv()
 		if err != nil {
 			t.Fatalf("NewFromEnv: %v", err)
@@ -46,18 +45,13 @@ func TestNewFromEnv(t *testing.T) {
 		if h.Get("Authorization") != "Bearer env-api-key" || h.Get("X-Session-API-Key") != "env-session-key" {
 			t.Errorf("headers from the environment not sent: %v", h)
 		}
-		if c.cfg.githubToken != "env-gh-token" {
-			t.Error("GITHUB_TOKEN not read")
-		}
 	})
 	t.Run("explicit options win", func(t *testing.T) {
 		clearEnv(t)
 		t.Setenv(EnvAppBase, envHost.srv.URL)
 		t.Setenv(EnvAPIKey, "env-api-key")
 		t.Setenv(EnvSessionAPIKey, "env-session-key")
-		t.Setenv(EnvGitHubToken, "env-gh-token")
-		c, err := NewFromEnv(WithBaseURL(optHost.srv.URL), WithAPIKey("opt-api-key"), WithSessionAPIKey("opt-session-key"),
-			WithGitHub("https://ghe.example.com/api/v3/", "opt-gh-token"))
+		c, err := NewFromEnv(WithBaseURL(optHost.srv.URL), WithAPIKey("opt-api-key"), WithSessionAPIKey("opt-session-key"))
 		if err != nil {
 			t.Fatalf("NewFromEnv: %v", err)
 		}
@@ -71,9 +65,6 @@ func TestNewFromEnv(t *testing.T) {
 		h := seen(optHost)
 		if h.Get("Authorization") != "Bearer opt-api-key" || h.Get("X-Session-API-Key") != "opt-session-key" {
 			t.Errorf("explicit credentials not sent: %v", h)
-		}
-		if c.cfg.githubToken != "opt-gh-token" || c.cfg.githubAPI != "https://ghe.example.com/api/v3" {
-			t.Errorf("GitHub config %q %q", c.cfg.githubAPI, c.cfg.githubToken)
 		}
 	})
 	t.Run("a bad variable is named", func(t *testing.T) {
@@ -102,13 +93,12 @@ func TestNewFromEnv(t *testing.T) {
 
 func TestOptionsRejectBadInput(t *testing.T) {
 	bad := map[string]Option{
-		"empty base":        WithBaseURL(""),
-		"relative base":     WithBaseURL("localhost:3000"),
-		"ftp base":          WithBaseURL("ftp://example.com"),
-		"nil client":        WithHTTPClient(nil),
-		"nil transport":     WithTransport(nil),
-		"negative timeout":  WithTimeout(-1),
-		"relative GHE base": WithGitHub("ghe.example.com", "t"),
+		"empty base":       WithBaseURL(""),
+		"relative base":    WithBaseURL("localhost:3000"),
+		"ftp base":         WithBaseURL("ftp://example.com"),
+		"nil client":       WithHTTPClient(nil),
+		"nil transport":    WithTransport(nil),
+		"negative timeout": WithTimeout(-1),
 	}
 	for name, opt := range bad {
 		if _, err := New(WithBaseURL("http://localhost:3000"), opt); err == nil {

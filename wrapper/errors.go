@@ -51,8 +51,7 @@ type APIError struct {
 	// the SDK refused before sending (ErrValidation), the SDK method that
 	// was called, e.g. "GetConversation".
 	Operation string
-	// Host says which host answered: "app", "runtime" or, for
-	// PostGitHubComment, "github".
+	// Host says which host answered: "app" or "runtime".
 	Host string
 	// StatusCode is the HTTP status.
 	StatusCode int

@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/atomicfile"
 )
 
 // rawEventPage is a getEvents answer with each event kept as the server
@@ -99,7 +100,7 @@ func DefaultEventsPath(id string) string { return "events_" + id + ".jsonl" }
 
 // ExportEventsFile is ExportEvents of every event into the file at path
 // (DefaultEventsPath when empty), written through a temporary file that
-// replaces path only when the export is complete (see WriteFileAtomic).
+// replaces path only when the export is complete (see atomicfile.Write).
 func (c *Client) ExportEventsFile(ctx context.Context, id, path string, opts ...Option) (int, error) {
 	ctx = c.withCall(ctx, "ExportEventsFile", opts)
 	if err := validID(ctx, id); err != nil {
@@ -109,7 +110,7 @@ func (c *Client) ExportEventsFile(ctx context.Context, id, path string, opts ...
 		path = DefaultEventsPath(id)
 	}
 	n := 0
-	err := WriteFileAtomic(path, 0o644, func(f io.Writer) error {
+	err := atomicfile.Write(path, 0o644, func(f io.Writer) error {
 		bw := bufio.NewWriterSize(f, 256<<10)
 		var err error
 		if n, err = c.ExportEvents(ctx, id, bw, EventRange{}); err != nil {

@@ -60,8 +60,6 @@ type config struct {
 	logger        *slog.Logger
 	userAgent     string
 	hostPolicy    HostPolicy
-	githubAPI     string
-	githubToken   string
 
 	limits AnswerLimits
 	callConfig
@@ -71,7 +69,6 @@ func defaultConfig() config {
 	return config{
 		baseURL:   DefaultBaseURL,
 		userAgent: "openhands-v0-go/" + Version,
-		githubAPI: "https://api.github.com",
 
 		limits: defaultLimits(),
 		callConfig: callConfig{
@@ -182,22 +179,6 @@ func WithHostPolicy(p HostPolicy) Option {
 			return errors.New("openhands: unknown host policy")
 		}
 		c.hostPolicy = p
-		return nil
-	}
-}
-
-// WithGitHub sets the GitHub API base (GitHub Enterprise: https://HOST/api/v3)
-// and token used by PostGitHubComment.
-func WithGitHub(apiBase, token string) Option {
-	return func(c *config) error {
-		if apiBase != "" {
-			u, err := url.Parse(apiBase)
-			if err != nil || u.Host == "" {
-				return errors.New("openhands: GitHub API base must be an absolute URL, got " + quote(apiBase))
-			}
-			c.githubAPI = strings.TrimRight(apiBase, "/")
-		}
-		c.githubToken = strings.TrimSpace(token)
 		return nil
 	}
 }

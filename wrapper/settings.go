@@ -7,21 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/openhands-go/openhands-v0/api"
 )
-
-// Environment variables ConfigureLLMFromEnv reads.
-const (
-	EnvLLMModel   = "LLM_MODEL"
-	EnvLLMBaseURL = "LLM_BASE_URL"
-	EnvLLMAPIKey  = "LLM_API_KEY"
-)
-
-// ErrMissingLLMModel is returned by ConfigureLLMFromEnv when LLM_MODEL is not set.
-var ErrMissingLLMModel = errors.New("openhands: LLM_MODEL is not set: name the model to configure, e.g. anthropic/claude-sonnet-4-5")
 
 // GetSettings returns the user's settings (spec: getSettings). Secret
 // values are never returned; LLMAPIKeySet says whether a key is stored.
@@ -154,21 +143,4 @@ func settingsToStore(info api.SettingsInfo) (api.Settings, error) {
 	s.LLMAPIKey, s.SearchAPIKey, s.SandboxAPIKey = "", "", ""
 	s.SecretsStore = api.SecretsStore{}
 	return s, nil
-}
-
-// ConfigureLLMFromEnv is StoreLLMSettings with LLM_MODEL (required),
-// LLM_BASE_URL and LLM_API_KEY from the environment. It returns what it
-// stored; print it with %v, which hides the key. Without LLM_MODEL it
-// returns ErrMissingLLMModel and stores nothing.
-func (c *Client) ConfigureLLMFromEnv(ctx context.Context, opts ...Option) (LLMSettings, error) {
-	ctx = c.withCall(ctx, "ConfigureLLMFromEnv", opts)
-	llm := LLMSettings{
-		Model:   strings.TrimSpace(os.Getenv(EnvLLMModel)),
-		BaseURL: strings.TrimSpace(os.Getenv(EnvLLMBaseURL)),
-		APIKey:  strings.TrimSpace(os.Getenv(EnvLLMAPIKey)),
-	}
-	if llm.Model == "" {
-		return llm, ErrMissingLLMModel
-	}
-	return llm, c.StoreLLMSettings(ctx, llm)
 }

@@ -19,7 +19,7 @@ import (
 // service, whose app host answers the runtime-only routes with its
 // maintenance page: every such call must reach the runtime host on its own.
 func TestAgainstTheSimulator(t *testing.T) {
-	_, base := simtest.NewServer(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(stubAPIKey), sim.WithSeedData(),
+	_, base := simtest.NewServer(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(stubAPIKey), sim.WithSampleData(),
 		sim.WithTiming(0, time.Hour))
 	c, err := New(WithBaseURL(base), WithAPIKey(stubAPIKey), WithRetry(NoRetry()))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/atomicfile"
 )
 
 // GetTrajectory returns every non-hidden event of a conversation in the
@@ -112,7 +113,7 @@ func (c *Client) DownloadTrajectory(ctx context.Context, id, path string, opts .
 	shape := &trajectoryShape{}
 	sum := sha256.New()
 	progress := &progressWriter{total: resp.ContentLength, report: cfg.progress, reported: -1}
-	err = WriteFileAtomic(path, 0o644, func(file io.Writer) error {
+	err = atomicfile.Write(path, 0o644, func(file io.Writer) error {
 		buf := make([]byte, 128<<10)
 		if _, err := io.CopyBuffer(io.MultiWriter(shape, file, sum, progress), resp.Body, buf); err != nil {
 			if shape.err != nil {

@@ -383,7 +383,7 @@ func TestTransient(t *testing.T) {
 // conversation to stop.
 func TestWaitEndsWhenTheAgentIsDone(t *testing.T) {
 	clk := sim.NewStepClock(sim.DefaultEpoch, time.Second)
-	_, base := simtest.NewServer(t, sim.WithSeedData(), sim.WithKeepRunning(), sim.WithClock(clk), sim.WithTiming(2*time.Second, 10*time.Second))
+	_, base := simtest.NewServer(t, sim.WithSampleData(), sim.WithKeepRunning(), sim.WithClock(clk), sim.WithTiming(2*time.Second, 10*time.Second))
 	c, err := New(WithBaseURL(base), WithRetry(NoRetry()))
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,7 @@ func viewerFiles(t *testing.T, dir string) map[string]string {
 // conversation; a second, resumable run and `export render` with no server
 // at all, also on a folder whose viewer was deleted, give the same pages.
 func TestExportWritesTheViewerAndRenderRebuildsItOffline(t *testing.T) {
-	h := newSim(t, sim.WithSeedData())
+	h := newSim(t, sim.WithSampleData())
 	h.sim.AddBulkConversation(6000, 32) // above the threshold: archived as events.jsonl
 	dir := filepath.Join(t.TempDir(), "archive")
 	r := h.mustRun(t, "export", "--dir", dir)

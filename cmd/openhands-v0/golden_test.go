@@ -40,7 +40,7 @@ func running(c api.ConversationInfo) bool { return c.Status == api.ConversationS
 // TestGoldenReadCommands runs the read-only commands against a seeded
 // simulator on a clock that stands still, in text and JSON.
 func TestGoldenReadCommands(t *testing.T) {
-	h := newSim(t, sim.WithSeedData())
+	h := newSim(t, sim.WithSampleData())
 	id := h.seeded(t, stopped)
 	live := h.seeded(t, running)
 	for _, tc := range []struct {
@@ -83,7 +83,7 @@ func TestGoldenReadCommands(t *testing.T) {
 // TestGoldenErrors checks the exit codes and one-line messages of the
 // failures users meet.
 func TestGoldenErrors(t *testing.T) {
-	h := newSim(t, sim.WithSeedData())
+	h := newSim(t, sim.WithSampleData())
 	missing := strings.Repeat("0", 32)
 	for _, tc := range []struct {
 		name string
@@ -145,7 +145,7 @@ func TestGoldenRemovedHostExitsFive(t *testing.T) {
 // TestGoldenConversationLifecycle drives one conversation through the
 // write commands.
 func TestGoldenConversationLifecycle(t *testing.T) {
-	h := newSim(t, sim.WithSeedData())
+	h := newSim(t, sim.WithSampleData())
 	created := h.mustRun(t, "conversations", "create", "--message", "Add a CONTRIBUTING.md", "--repository", "acme/api-server", "--branch", "main", "-o", "json")
 	h.golden(t, "create_json", created)
 	var resp createdConversation
@@ -187,7 +187,7 @@ func TestGoldenConversationLifecycle(t *testing.T) {
 func TestGoldenWaitAndSeedCommands(t *testing.T) {
 	isolateEnv(t)
 	clock := sim.NewStepClock(sim.DefaultEpoch, time.Second)
-	_, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithSeedData(), sim.WithTiming(2*time.Second, 6*time.Second))
+	_, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithSampleData(), sim.WithTiming(2*time.Second, 6*time.Second))
 	gh := newFakeGitHub(t)
 	runAt := func(args ...string) cliResult {
 		r := runCLI(t, append([]string{"--base-url", base}, args...)...)
@@ -228,7 +228,7 @@ func TestGoldenWaitAndSeedCommands(t *testing.T) {
 
 // TestGoldenFiles saves a trajectory and exports the server twice.
 func TestGoldenFiles(t *testing.T) {
-	h := newSim(t, sim.WithSeedData())
+	h := newSim(t, sim.WithSampleData())
 	id := h.seeded(t, running)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "t.json")
@@ -262,7 +262,7 @@ func TestGoldenFiles(t *testing.T) {
 // service's maintenance page, no runtime to fall back to): the export
 // archives those conversations' events instead, and says so in the manifest.
 func TestExportFromTheHostedServiceFallsBackToEvents(t *testing.T) {
-	h := newSim(t, sim.WithMode(sim.ModeHosted), sim.WithSeedData())
+	h := newSim(t, sim.WithMode(sim.ModeHosted), sim.WithSampleData())
 	out := filepath.Join(t.TempDir(), "archive")
 	r := h.run(t, "--api-key", "sk-hosted", "export", "--dir", out, "-o", "json")
 	if r.code != exitOK {
@@ -304,7 +304,7 @@ func TestExportFromTheHostedServiceFallsBackToEvents(t *testing.T) {
 // -o json a failure is one JSON object on stderr, a wait that runs out of
 // time exits 6, and a listing cut short by --limit says so on stderr.
 func TestGoldenScriptableFailures(t *testing.T) {
-	h := newSim(t, sim.WithSeedData())
+	h := newSim(t, sim.WithSampleData())
 	id := h.seeded(t, stopped)
 	live := h.seeded(t, running)
 	missing := strings.Repeat("0", 32)

@@ -203,9 +203,6 @@ func (a *app) api(cmd *cobra.Command) (*wrapper.Client, error) {
 	if t := flags.Lookup("max-time"); t != nil && t.Changed && t == a.root.PersistentFlags().Lookup("max-time") {
 		opts = append(opts, wrapper.WithRequestTimeout(a.maxTime))
 	}
-	if api := os.Getenv(envGitHubAPI); api != "" {
-		opts = append(opts, wrapper.WithGitHub(api, os.Getenv(wrapper.EnvGitHubToken)))
-	}
 	c, err := wrapper.NewFromEnv(opts...)
 	if err != nil {
 		if errors.Is(err, wrapper.ErrMissingAPIKey) {
@@ -217,9 +214,16 @@ func (a *app) api(cmd *cobra.Command) (*wrapper.Client, error) {
 	return c, nil
 }
 
-// envGitHubAPI is the GitHub API base GitHub Actions sets (GitHub
-// Enterprise: https://HOST/api/v3); comments go there when it is set.
-const envGitHubAPI = "GITHUB_API_URL"
+// The environment the seed commands read besides the SDK's: the GitHub API
+// base GitHub Actions sets (GitHub Enterprise: https://HOST/api/v3) and the
+// token comments are posted with, and the LLM settings of configure-llm.
+const (
+	envGitHubAPI   = "GITHUB_API_URL"
+	envGitHubToken = "GITHUB_TOKEN"
+	envLLMModel    = "LLM_MODEL"
+	envLLMBaseURL  = "LLM_BASE_URL"
+	envLLMAPIKey   = "LLM_API_KEY"
+)
 
 // group returns a command that only holds subcommands: run bare or with an
 // unknown subcommand, it is a usage error.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/ghcomment"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -90,12 +93,16 @@ func (a *app) configureLLMFromEnv(cmd *cobra.Command) (*llmResult, error) {
 		return nil, err
 	}
 	a.say("Configuring LLM settings from repository secrets...")
-	llm, err := c.ConfigureLLMFromEnv(cmd.Context())
-	if errors.Is(err, wrapper.ErrMissingLLMModel) {
-		return nil, &codedError{code: exitError, err: err,
+	llm := wrapper.LLMSettings{
+		Model:   strings.TrimSpace(os.Getenv(envLLMModel)),
+		BaseURL: strings.TrimSpace(os.Getenv(envLLMBaseURL)),
+		APIKey:  strings.TrimSpace(os.Getenv(envLLMAPIKey)),
+	}
+	if llm.Model == "" {
+		return nil, &codedError{code: exitError, err: errors.New("LLM_MODEL is not set: name the model to configure, e.g. anthropic/claude-sonnet-4-5"),
 			hint: "set LLM_MODEL (and LLM_API_KEY, LLM_BASE_URL), or use 'openhands-v0 settings configure-llm --model M'"}
 	}
-	if err != nil {
+	if err := c.StoreLLMSettings(cmd.Context(), llm); err != nil {
 		return nil, err
 	}
 	a.say("✅ LLM settings configured successfully: %s", llm.Model)
@@ -255,11 +262,13 @@ func (a *app) commenter(ctx context.Context, c *wrapper.Client, f *newConversati
 	if f.commentRepo == "" {
 		return func(string) bool { return false }
 	}
+	gh := ghcomment.Client{HTTP: c.HTTPClient(), API: os.Getenv(envGitHubAPI), Token: os.Getenv(envGitHubToken),
+		UserAgent: "openhands-v0/" + version()}
 	warned := false
 	return func(body string) bool {
-		err := c.PostGitHubComment(ctx, f.commentRepo, f.commentIssue, body)
+		err := gh.Post(ctx, f.commentRepo, f.commentIssue, body)
 		switch {
-		case errors.Is(err, wrapper.ErrMissingGitHubToken):
+		case errors.Is(err, ghcomment.ErrMissingToken):
 			if !warned {
 				fmt.Fprintf(a.stderr, "warning: not commenting on %s#%d: GITHUB_TOKEN is not set\n", f.commentRepo, f.commentIssue)
 				warned = true

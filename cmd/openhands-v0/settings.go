@@ -133,9 +133,9 @@ kept. An empty base URL or key keeps the stored one.`,
 		Args:    exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			llm := wrapper.LLMSettings{
-				Model:   flagOrEnv(cmd, "model", model, wrapper.EnvLLMModel),
-				BaseURL: flagOrEnv(cmd, "llm-base-url", baseURL, wrapper.EnvLLMBaseURL),
-				APIKey:  flagOrEnv(cmd, "llm-api-key", apiKey, wrapper.EnvLLMAPIKey),
+				Model:   flagOrEnv(cmd, "model", model, envLLMModel),
+				BaseURL: flagOrEnv(cmd, "llm-base-url", baseURL, envLLMBaseURL),
+				APIKey:  flagOrEnv(cmd, "llm-api-key", apiKey, envLLMAPIKey),
 			}
 			if llm.Model == "" {
 				return usagef("--model (or LLM_MODEL) is required")

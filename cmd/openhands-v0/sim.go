@@ -22,7 +22,7 @@ func (a *app) simServeCommand() *cobra.Command {
 	var (
 		addr                    string
 		mode                    string
-		seedData, allowRemote   bool
+		sampleData, allowRemote bool
 		keepRunning             bool
 		startDelay, runDuration time.Duration
 		latency                 time.Duration
@@ -45,7 +45,7 @@ mode; --session-api-key K makes it want X-Session-API-Key: K on every route, as
 a self-hosted server with SESSION_API_KEY does. --bulk-events N adds a running
 conversation of N generated events; --fault adds a fault (repeatable; its
 form is under Flags); --latency delays every answer.`,
-		Example: `  openhands-v0 sim serve --seed-data &
+		Example: `  openhands-v0 sim serve --sample-data &
   OPENHANDS_APP_BASE=http://127.0.0.1:3000 openhands-v0 conversations list
   openhands-v0 sim serve --mode hosted --api-key sk-test --bulk-events 100000 \
     --fault slow-body,path=/api/conversations/{id}/trajectory,chunk-delay=5ms`,
@@ -65,8 +65,8 @@ form is under Flags); --latency delays every answer.`,
 				return err
 			}
 			opts := []sim.Option{sim.WithMode(m), sim.WithTiming(startDelay, runDuration)}
-			if seedData {
-				opts = append(opts, sim.WithSeedData())
+			if sampleData {
+				opts = append(opts, sim.WithSampleData())
 			}
 			if keepRunning {
 				opts = append(opts, sim.WithKeepRunning())
@@ -114,7 +114,7 @@ form is under Flags); --latency delays every answer.`,
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:3000", "address to listen on (port 0: any free port)")
 	f.StringVar(&mode, "mode", string(sim.ModeOSS), "server to play: oss, hosted or removed")
-	f.BoolVar(&seedData, "seed-data", false, "start with settings, secrets and conversations in every state")
+	f.BoolVar(&sampleData, "sample-data", false, "start with settings, secrets and conversations in every state")
 	f.DurationVar(&startDelay, "start-delay", sim.DefaultStartDelay, "how long a new conversation stays STARTING")
 	f.DurationVar(&runDuration, "run-duration", sim.DefaultRunDuration, "how long the scripted agent works before the conversation stops (or, with --keep-running, awaits input)")
 	f.BoolVar(&keepRunning, "keep-running", false, "keep a conversation RUNNING once its agent is done, as a real server does")

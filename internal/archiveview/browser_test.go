@@ -40,7 +40,7 @@ const bulkEvents = 2400
 func simArchive(t *testing.T) (dir, bulk, hostileID string) {
 	t.Helper()
 	clock := sim.NewManualClock(sim.DefaultEpoch)
-	s, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithSeedData())
+	s, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithSampleData())
 	bulk = s.AddBulkConversation(bulkEvents, 64)
 	c, err := wrapper.New(wrapper.WithBaseURL(base))
 	if err != nil {

@@ -27,8 +27,8 @@ import (
 	"sync"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/atomicfile"
 	"github.com/openhands-go/openhands-v0/internal/export"
-	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
 // Names inside the export folder.
@@ -256,7 +256,7 @@ func writeFile(file string, b []byte) error {
 	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, b) {
 		return nil
 	}
-	return wrapper.WriteFileAtomic(file, 0o644, func(w io.Writer) error {
+	return atomicfile.Write(file, 0o644, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})

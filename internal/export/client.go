@@ -9,6 +9,7 @@ import (
 	"iter"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/atomicfile"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -41,7 +42,7 @@ func (s clientSource) DownloadTrajectory(ctx context.Context, id, path string) (
 func (s clientSource) ExportEvents(ctx context.Context, id, path string) (File, error) {
 	h := sha256.New()
 	var n int64
-	err := wrapper.WriteFileAtomic(path, 0o644, func(f io.Writer) error {
+	err := atomicfile.Write(path, 0o644, func(f io.Writer) error {
 		cw := &countingWriter{w: io.MultiWriter(f, h)}
 		bw := bufio.NewWriterSize(cw, 256<<10)
 		if _, err := s.c.ExportEvents(ctx, id, bw, wrapper.EventRange{}); err != nil {

@@ -24,6 +24,7 @@ import (
 	"sync"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/atomicfile"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
 
@@ -323,7 +324,7 @@ func (r *run) fetch(ctx context.Context, conv api.ConversationInfo) (*Entry, int
 }
 
 // removeLeftoverTemps deletes the temporary files (".<name>.*.tmp", see
-// wrapper.WriteFileAtomic) that a run killed mid-write left in the archive
+// atomicfile.Write) that a run killed mid-write left in the archive
 // and its conversation folders. One export writes into a folder at a time,
 // so none of them belongs to a write still under way.
 func removeLeftoverTemps(dir string) {
@@ -350,7 +351,7 @@ func writeMetadata(file string, conv api.ConversationInfo) (File, error) {
 	conv.SessionAPIKey = ""
 	h := sha256.New()
 	var n int64
-	err := wrapper.WriteFileAtomic(file, 0o644, func(w io.Writer) error {
+	err := atomicfile.Write(file, 0o644, func(w io.Writer) error {
 		cw := &countingWriter{w: io.MultiWriter(w, h)}
 		enc := json.NewEncoder(cw)
 		enc.SetEscapeHTML(false)

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/openhands-go/openhands-v0/api"
+	"github.com/openhands-go/openhands-v0/internal/atomicfile"
 	"github.com/openhands-go/openhands-v0/timestamp"
 	"github.com/openhands-go/openhands-v0/wrapper"
 )
@@ -94,7 +95,7 @@ func (f *fakeSource) write(ctx context.Context, id, path string, calls map[strin
 		return File{}, err
 	}
 	sum := sha256.Sum256([]byte(body))
-	err = wrapper.WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+	err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		_, err := io.WriteString(w, body)
 		return err
 	})
@@ -412,7 +413,7 @@ func TestCorruptManifestIsNotOverwritten(t *testing.T) {
 }
 
 // TestRunRemovesTemporaryFilesAKilledRunLeft: a SIGKILL mid-write leaves
-// WriteFileAtomic's hidden temporary files; the next run clears them and
+// atomicfile.Write's hidden temporary files; the next run clears them and
 // leaves everything else alone.
 func TestRunRemovesTemporaryFilesAKilledRunLeft(t *testing.T) {
 	dir := t.TempDir()

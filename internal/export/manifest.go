@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/openhands-go/openhands-v0/wrapper"
+	"github.com/openhands-go/openhands-v0/internal/atomicfile"
 )
 
 // ManifestName is the manifest's file name inside the export folder.
@@ -115,7 +115,7 @@ func readManifest(dir, server string) (*Manifest, error) {
 
 // write saves the manifest atomically.
 func (m *Manifest) write(dir string) error {
-	return wrapper.WriteFileAtomic(filepath.Join(dir, ManifestName), 0o644, func(w io.Writer) error {
+	return atomicfile.Write(filepath.Join(dir, ManifestName), 0o644, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")

@@ -164,7 +164,7 @@ func TestCrashSafetyTrajectory(t *testing.T) {
 // and a second run completes fetching only what was missing or changed.
 func TestCrashSafetyExport(t *testing.T) {
 	bin := cliBinary(t)
-	s := sim.New(sim.WithSeedData(), sim.WithTiming(0, time.Hour))
+	s := sim.New(sim.WithSampleData(), sim.WithTiming(0, time.Hour))
 	bulk := []string{
 		s.AddBulkConversation(crashEvents, crashPayload),
 		s.AddBulkConversation(crashEvents, crashPayload),

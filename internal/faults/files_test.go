@@ -201,7 +201,7 @@ func invalidUTF8Files(dir string) int {
 	return n
 }
 
-// isTemp reports a temporary file of wrapper.WriteFileAtomic (".name.*.tmp").
+// isTemp reports a temporary file of atomicfile.Write (".name.*.tmp").
 func isTemp(name string) bool {
 	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".tmp")
 }

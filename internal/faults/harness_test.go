@@ -60,7 +60,7 @@ type env struct {
 // runtime host of a conversation is the app host itself) and a client.
 func newEnv(t *testing.T, running int) *env {
 	t.Helper()
-	s := sim.New(sim.WithSeedData(), sim.WithTiming(0, time.Hour))
+	s := sim.New(sim.WithSampleData(), sim.WithTiming(0, time.Hour))
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	e := &env{t: t, sim: s, ts: ts, counter: newCountingTransport()}

@@ -77,7 +77,7 @@ func TestLoad(t *testing.T) {
 	// The hosted simulator without WithAPIKey takes any key and limits each
 	// on its own: the workers share one, the checks use another.
 	const apiKey, checkKey = "load-test-api-key-0123456789", "load-test-check-key-0123456789"
-	s := sim.New(sim.WithMode(sim.ModeHosted), sim.WithRateLimit(true), sim.WithSeedData(),
+	s := sim.New(sim.WithMode(sim.ModeHosted), sim.WithRateLimit(true), sim.WithSampleData(),
 		sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, loadStep)))
 	ts := httptest.NewServer(s)
 	defer ts.Close()

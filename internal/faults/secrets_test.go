@@ -21,6 +21,7 @@ import (
 	"github.com/openhands-go/openhands-v0/api"
 	"github.com/openhands-go/openhands-v0/contract"
 	"github.com/openhands-go/openhands-v0/internal/export"
+	"github.com/openhands-go/openhands-v0/internal/ghcomment"
 	"github.com/openhands-go/openhands-v0/internal/sim"
 	"github.com/openhands-go/openhands-v0/internal/sim/simtest"
 	"github.com/openhands-go/openhands-v0/wrapper"
@@ -150,7 +151,7 @@ func hostedWorld(t *testing.T, out *outputs) (*sim.Server, string, string) {
 	t.Helper()
 	var simLog strings.Builder
 	var logMu sync.Mutex
-	s := sim.New(sim.WithMode(sim.ModeHosted), sim.WithAPIKey(secretAPIKey), sim.WithSeedData(), sim.WithTiming(0, time.Hour),
+	s := sim.New(sim.WithMode(sim.ModeHosted), sim.WithAPIKey(secretAPIKey), sim.WithSampleData(), sim.WithTiming(0, time.Hour),
 		sim.WithLog(writerFunc(func(p []byte) (int, error) { logMu.Lock(); defer logMu.Unlock(); return simLog.Write(p) })))
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
@@ -191,9 +192,7 @@ func sdkPaths(t *testing.T, out *outputs, s *sim.Server, base, gh string) {
 	ctx := context.Background()
 	t.Setenv(wrapper.EnvAPIKey, secretAPIKey)
 	t.Setenv(wrapper.EnvAppBase, base)
-	t.Setenv(wrapper.EnvLLMModel, "anthropic/claude-sonnet-4-5")
-	t.Setenv(wrapper.EnvLLMAPIKey, secretLLMKey)
-	c, err := wrapper.NewFromEnv(wrapper.WithGitHub(gh, secretGitHub), wrapper.WithLogger(debugLogger(out, "SDK debug log")),
+	c, err := wrapper.NewFromEnv(wrapper.WithLogger(debugLogger(out, "SDK debug log")),
 		wrapper.WithRetry(fastRetry()))
 	if err != nil {
 		t.Fatal(err)
@@ -213,8 +212,8 @@ func sdkPaths(t *testing.T, out *outputs, s *sim.Server, base, gh string) {
 		}
 	}
 
-	llm, err := c.ConfigureLLMFromEnv(ctx)
-	must("ConfigureLLMFromEnv", err)
+	llm := wrapper.LLMSettings{Model: "anthropic/claude-sonnet-4-5", APIKey: secretLLMKey}
+	must("StoreLLMSettings", c.StoreLLMSettings(ctx, llm))
 	out.add("LLM settings printed", fmt.Sprintf("%v %+v %s", llm, llm, llm))
 	settings, err := c.GetSettings(ctx)
 	must("GetSettings", err)
@@ -250,17 +249,18 @@ func sdkPaths(t *testing.T, out *outputs, s *sim.Server, base, gh string) {
 	_, err = c.GetConversation(ctx, "0123456789abcdef0123456789abcdef")
 	fails("GetConversation of a missing one", err)
 
-	must("PostGitHubComment", c.PostGitHubComment(ctx, "acme/ops", 1, "Started "+id))
-	fails("PostGitHubComment to an echoing server", c.PostGitHubComment(ctx, "acme/echo", 1, "Started "+id))
+	comments := ghcomment.Client{HTTP: c.HTTPClient(), API: gh, Token: secretGitHub}
+	must("GitHub comment", comments.Post(ctx, "acme/ops", 1, "Started "+id))
+	fails("GitHub comment to an echoing server", comments.Post(ctx, "acme/echo", 1, "Started "+id))
 
 	wrong, err := wrapper.New(wrapper.WithBaseURL(base), wrapper.WithAPIKey(secretWrongAPIKey), wrapper.WithSessionAPIKey(secretWrongSess),
-		wrapper.WithGitHub(gh, secretWrongAPIKey), wrapper.WithLogger(debugLogger(out, "SDK debug log, wrong keys")), wrapper.WithRetry(wrapper.NoRetry()))
+		wrapper.WithLogger(debugLogger(out, "SDK debug log, wrong keys")), wrapper.WithRetry(wrapper.NoRetry()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = wrong.ListConversations(ctx, wrapper.ListOptions{})
 	fails("ListConversations with a wrong key", err)
-	fails("PostGitHubComment with a wrong token", wrong.PostGitHubComment(ctx, "acme/ops", 1, "x"))
+	fails("GitHub comment with a wrong token", ghcomment.Client{HTTP: wrong.HTTPClient(), API: gh, Token: secretWrongAPIKey}.Post(ctx, "acme/ops", 1, "x"))
 	_, err = wrong.WithHostPolicy(wrapper.HostRuntime).GetTrajectory(ctx, id)
 	fails("GetTrajectory with wrong keys", err)
 
@@ -325,7 +325,7 @@ func cliPaths(t *testing.T, out *outputs, hostedURL, gh string) {
 
 	// A self-hosted server with SESSION_API_KEY, the key from the flag and
 	// from the environment, right and wrong.
-	_, oss := simtest.NewServer(t, sim.WithSessionAPIKey(secretSessionKey), sim.WithSeedData())
+	_, oss := simtest.NewServer(t, sim.WithSessionAPIKey(secretSessionKey), sim.WithSampleData())
 	for name, res := range map[string]cliResult{
 		"session key flag":  runCLI(t, bin, dir, env, "--base-url", oss, "--session-api-key", secretSessionKey, "-v", "conversations", "list"),
 		"session key env":   runCLI(t, bin, dir, append(env, "OPENHANDS_SESSION_API_KEY="+secretSessionKey, "OPENHANDS_APP_BASE="+oss), "-v", "-o", "json", "settings", "get"),
@@ -340,7 +340,7 @@ func cliPaths(t *testing.T, out *outputs, hostedURL, gh string) {
 // run against a simulator holding the secrets, and keeps the reports.
 func contractPaths(t *testing.T, out *outputs) {
 	ctx := context.Background()
-	_, base := simtest.NewServer(t, sim.WithSeedData(), sim.WithSessionAPIKey(secretSessionKey),
+	_, base := simtest.NewServer(t, sim.WithSampleData(), sim.WithSessionAPIKey(secretSessionKey),
 		sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, time.Second)))
 	c, err := wrapper.New(wrapper.WithBaseURL(base), wrapper.WithSessionAPIKey(secretSessionKey))
 	if err != nil {

@@ -54,7 +54,7 @@ func (p *planner) add(f float64, ev api.Event, cause *step, effect func(*convers
 // call prepares the n-th LLM completion of the conversation.
 func (p *planner) call(f float64, function string, args map[string]any, content string) (api.ToolCallMetadata, api.LLMMetrics) {
 	l := llmCall{
-		seed: p.s.cfg.seed, conversationID: p.c.id, n: p.c.calls, model: p.model, at: p.at(f),
+		salt: p.s.cfg.idSalt, conversationID: p.c.id, n: p.c.calls, model: p.model, at: p.at(f),
 		function: function, arguments: args, content: content, usage: usageFor(p.c.calls),
 	}
 	p.c.calls++
@@ -85,7 +85,7 @@ func (p *planner) turn(kind turnKind, msg string) {
 	case turnChat:
 		p.add(0, agentStateChanged(p.at(0), "running", ""), nil, nil)
 		reply := "Understood: " + clip(msg, 60) + ". I have noted it; tell me when you want me to act on it."
-		m := p.c.metrics.charge(llmCall{seed: p.s.cfg.seed, conversationID: p.c.id, n: p.c.calls, model: p.model, usage: usageFor(p.c.calls)})
+		m := p.c.metrics.charge(llmCall{salt: p.s.cfg.idSalt, conversationID: p.c.id, n: p.c.calls, model: p.model, usage: usageFor(p.c.calls)})
 		p.c.calls++
 		p.add(0.5, agentMessage(p.at(0.5), reply, m), nil, nil)
 		p.add(0.5, agentStateChanged(p.at(0.5), "awaiting_user_input", ""), nil, nil)

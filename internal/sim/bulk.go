@@ -10,7 +10,7 @@ import (
 // bulkEvents is a conversation's generated event prefix: event i is computed
 // from i alone, so a stream of millions of events costs no memory.
 type bulkEvents struct {
-	seed, conversationID string
+	salt, conversationID string
 	n                    int
 	start                time.Time
 	model                string
@@ -44,7 +44,7 @@ func (b *bulkEvents) event(i int) api.Event {
 	action := i - j%2 // the action of an observation is the event before it
 	n := (i - 1) / 2  // the LLM call that produced the action
 	l := llmCall{
-		seed: b.seed, conversationID: b.conversationID, n: n, model: b.model, at: b.start.Add(time.Duration(action) * 100 * time.Millisecond),
+		salt: b.salt, conversationID: b.conversationID, n: n, model: b.model, at: b.start.Add(time.Duration(action) * 100 * time.Millisecond),
 		usage: tokenUsage{prompt: 12000, completion: 150, cacheRead: 11000, cacheWrite: 1000},
 	}
 	m := api.LLMMetrics{
@@ -117,7 +117,7 @@ func (s *Server) AddBulkConversation(events, payloadBytes int) string {
 	c.defaultTitle = false
 	c.introDone = true
 	c.bulk = &bulkEvents{
-		seed: s.cfg.seed, conversationID: c.id, n: max(events, 0), start: c.createdAt,
+		salt: s.cfg.idSalt, conversationID: c.id, n: max(events, 0), start: c.createdAt,
 		model: s.currentModel(), pad: padding(payloadBytes),
 	}
 	c.calls = (c.bulk.n + 1) / 2

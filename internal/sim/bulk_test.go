@@ -16,7 +16,7 @@ import (
 )
 
 func TestBulkConversation(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	const n, payload = 5000, 1000
 	id := e.srv.AddBulkConversation(n, payload)
 	info := e.get(id)
@@ -96,7 +96,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // TestConcurrentClients drives one simulator from 64 goroutines (run it
 // with -race): creates, reads, messages and listings interleave.
 func TestConcurrentClients(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
 	for g := range 64 {
@@ -165,7 +165,7 @@ func BenchmarkBulkTrajectory(b *testing.B) {
 // BenchmarkLoad is the load test: 64 goroutines, 500 calls each, per
 // iteration.
 func BenchmarkLoad(b *testing.B) {
-	srv, base := simtest.NewServer(b, sim.WithSeedData())
+	srv, base := simtest.NewServer(b, sim.WithSampleData())
 	_ = srv
 	for b.Loop() {
 		var wg sync.WaitGroup

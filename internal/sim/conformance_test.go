@@ -180,7 +180,7 @@ func TestConformanceWalk(t *testing.T) {
 }
 
 func walkOSS(t *testing.T, conf *conformance) {
-	w := conf.walker(t, sim.WithSeedData())
+	w := conf.walker(t, sim.WithSampleData())
 	c := w.client(w.base)
 	x := context.Background()
 
@@ -463,7 +463,7 @@ func walkFresh(t *testing.T, conf *conformance) {
 }
 
 func walkHosted(t *testing.T, conf *conformance) {
-	w := conf.walker(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(apiKey), sim.WithSeedData())
+	w := conf.walker(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(apiKey), sim.WithSampleData())
 	anon := w.client(w.base)
 	c := w.client(w.base, "Authorization", "Bearer "+apiKey)
 	x := context.Background()
@@ -550,7 +550,7 @@ func walkHosted(t *testing.T, conf *conformance) {
 }
 
 func walkSessionKey(t *testing.T, conf *conformance) {
-	w := conf.walker(t, sim.WithSessionAPIKey("k"), sim.WithSeedData())
+	w := conf.walker(t, sim.WithSessionAPIKey("k"), sim.WithSampleData())
 	c := w.client(w.base)
 	x := context.Background()
 	r1, err := c.ListConversationsWithResponse(x, nil)
@@ -564,7 +564,7 @@ func walkSessionKey(t *testing.T, conf *conformance) {
 }
 
 func walkNested(t *testing.T, conf *conformance) {
-	w := conf.walker(t, sim.WithNestedRuntimes(), sim.WithSeedData())
+	w := conf.walker(t, sim.WithNestedRuntimes(), sim.WithSampleData())
 	c := w.client(w.base)
 	x := context.Background()
 	cr, err := c.CreateConversationWithResponse(x, api.CreateConversationRequest{InitialUserMsg: "nested"})
@@ -576,7 +576,7 @@ func walkNested(t *testing.T, conf *conformance) {
 }
 
 func walkRateLimits(t *testing.T, conf *conformance) {
-	oss := conf.walker(t, sim.WithRateLimit(true), sim.WithSeedData())
+	oss := conf.walker(t, sim.WithRateLimit(true), sim.WithSampleData())
 	c := oss.client(oss.base)
 	var last statusCoder
 	for range 21 {
@@ -588,7 +588,7 @@ func walkRateLimits(t *testing.T, conf *conformance) {
 	}
 	oss.want("21st request in a second", last, nil, 429)
 
-	hosted := conf.walker(t, sim.WithMode(sim.ModeHosted), sim.WithRateLimit(true), sim.WithSeedData())
+	hosted := conf.walker(t, sim.WithMode(sim.ModeHosted), sim.WithRateLimit(true), sim.WithSampleData())
 	hc := hosted.client(hosted.base, "Authorization", "Bearer any")
 	for range 11 {
 		r, err := hc.ListConversationsWithResponse(context.Background(), nil)

@@ -109,7 +109,7 @@ func (c *conversation) lastDue() time.Time {
 // Call with s.mu held.
 func (s *Server) newConversation(now time.Time) *conversation {
 	s.ids++
-	id := hexID(s.cfg.seed, 32, "conversation", itoa(s.ids))
+	id := hexID(s.cfg.idSalt, 32, "conversation", itoa(s.ids))
 	c := &conversation{
 		id: id, title: defaultTitle(id), defaultTitle: true, createdAt: now, updatedAt: now,
 		state: api.ConversationStatusStopped, trigger: api.ConversationTriggerGui, files: newWorkspace(),
@@ -148,8 +148,8 @@ func (s *Server) advance(c *conversation, now time.Time) {
 // startRun starts an agent loop with a fresh runtime. Call with s.mu held.
 func (s *Server) startRun(c *conversation, now time.Time) {
 	c.generation++
-	c.runtimeID = hexID(s.cfg.seed, 24, "runtime", c.id, itoa(c.generation))
-	c.sessionKey = keyFrom(s.cfg.seed, "session-api-key", c.id, itoa(c.generation))
+	c.runtimeID = hexID(s.cfg.idSalt, 24, "runtime", c.id, itoa(c.generation))
+	c.sessionKey = keyFrom(s.cfg.idSalt, "session-api-key", c.id, itoa(c.generation))
 	c.run = &run{startedAt: now, readyAt: now.Add(s.cfg.startDelay)}
 	c.state, c.stateRuntime = api.ConversationStatusStopped, ""
 	s.runtimes[c.runtimeID] = c

@@ -98,7 +98,7 @@ func TestCreateValidation(t *testing.T) {
 }
 
 func TestCreateTriggersAndRepository(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	id := e.create(api.CreateConversationRequest{
 		SuggestedTask: &api.SuggestedTask{GitProvider: "github", TaskType: "FAILING_CHECKS", Repo: "acme/api-server", IssueNumber: 7, Title: "CI"},
 		Repository:    "acme/api-server",
@@ -176,7 +176,7 @@ func TestConversationIDValidation(t *testing.T) {
 }
 
 func TestListPagingMergesV1(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	all, err := e.client.ListConversationsWithResponse(ctx(t), nil)
 	if err != nil || all.JSON200 == nil {
 		t.Fatalf("list: %v %s", err, all.Body)
@@ -261,7 +261,7 @@ func TestListPagingMergesV1(t *testing.T) {
 // conversation cut from a merged page never comes back. The simulator does
 // the same.
 func TestListPagingLosesCutConversations(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	// A V0 conversation older than the seeded V1 one: V0 then has one page
 	// more than V1, and the V1 conversation gets cut from a merged page.
 	e.clock.Advance(-13 * 24 * time.Hour)

@@ -16,7 +16,7 @@ import (
 // returns every status and body.
 func transcript(t *testing.T, mode sim.Mode) []byte {
 	t.Helper()
-	srv := sim.New(sim.WithMode(mode), sim.WithAPIKey(apiKey), sim.WithSeedData(),
+	srv := sim.New(sim.WithMode(mode), sim.WithAPIKey(apiKey), sim.WithSampleData(),
 		sim.WithClock(sim.NewStepClock(sim.DefaultEpoch, 700*time.Millisecond)))
 	var out bytes.Buffer
 	send := func(method, path, body string, headers ...string) []byte {
@@ -67,7 +67,7 @@ func TestDeterministicOutput(t *testing.T) {
 			t.Errorf("%s: the scenario did not reach the agent's work:\n%s", mode, a)
 		}
 	}
-	other := sim.New(sim.WithSeed("another seed"), sim.WithClock(sim.NewManualClock(sim.DefaultEpoch)))
+	other := sim.New(sim.WithIDSalt("another seed"), sim.WithClock(sim.NewManualClock(sim.DefaultEpoch)))
 	id := other.AddBulkConversation(1, 0)
 	if first := sim.New(sim.WithClock(sim.NewManualClock(sim.DefaultEpoch))).AddBulkConversation(1, 0); first == id {
 		t.Error("different seeds gave the same conversation id")

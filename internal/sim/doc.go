@@ -18,7 +18,7 @@
 // Time is injectable (Clock): a conversation's lifecycle (STARTING, RUNNING,
 // STOPPED) and the scripted agent's events are computed from timestamps when
 // a request arrives, without goroutines, so a StepClock or ManualClock makes
-// every response deterministic. Identifiers derive from a seed and counters,
+// every response deterministic. Identifiers derive from a salt and counters,
 // never from crypto/rand, so cassettes recorded from the simulator are
 // byte-identical across runs.
 //

@@ -195,7 +195,7 @@ func errorObservation(at time.Time, content, errorID string) api.Event {
 
 // llmCall describes one LLM completion that produced a tool call.
 type llmCall struct {
-	seed, conversationID string
+	salt, conversationID string
 	n                    int
 	model                string
 	at                   time.Time
@@ -228,12 +228,12 @@ func usageFor(n int) tokenUsage {
 }
 
 func (l llmCall) responseID() string {
-	return "chatcmpl-" + uuidFrom(l.seed, l.conversationID, "response", itoa(l.n))
+	return "chatcmpl-" + uuidFrom(l.salt, l.conversationID, "response", itoa(l.n))
 }
 
 // toolCallMetadata is the litellm response dump an action carries.
 func (l llmCall) toolCallMetadata() api.ToolCallMetadata {
-	id := "toolu_" + base62(l.seed, 24, l.conversationID, "tool-call", itoa(l.n))
+	id := "toolu_" + base62(l.salt, 24, l.conversationID, "tool-call", itoa(l.n))
 	args := string(mustJSON(l.arguments))
 	return api.ToolCallMetadata{
 		FunctionName: l.function, ToolCallID: id, TotalCallsInResponse: 1,

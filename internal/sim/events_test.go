@@ -228,7 +228,7 @@ func TestAddEventChangeAgentState(t *testing.T) {
 }
 
 func TestSeededRunningConversationAnswers(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	page, _ := e.client.ListConversationsWithResponse(ctx(t), nil)
 	var running string
 	for _, c := range page.JSON200.Results {

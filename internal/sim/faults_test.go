@@ -126,7 +126,7 @@ func TestFaultKinds(t *testing.T) {
 }
 
 func TestFaultMatching(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	e.srv.InjectFault(sim.Fault{Kind: sim.FaultStatus, Status: 418, Method: "POST", Path: "/api/conversations/{id}/stop", Times: 2})
 	e.srv.InjectFault(sim.Fault{Kind: sim.FaultStatus, Status: 429, Path: "/api/user/*", Body: []byte(`{"message":"Too many requests"}`)})
 	e.srv.InjectFault(sim.Fault{Kind: sim.FaultStatus, Status: 502, Host: sim.HostRuntime})
@@ -168,7 +168,7 @@ func TestFaultMatching(t *testing.T) {
 }
 
 func TestPostArrivesOnce(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	e.srv.InjectFault(sim.Fault{Kind: sim.FaultResetAfterHeaders, Method: "POST", Path: "/api/conversations", Times: 1})
 	if _, err := e.client.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{}); err == nil {
 		t.Fatal("create survived a reset")

@@ -40,7 +40,7 @@ func multipartBody(t *testing.T, files map[string]string) (string, *bytes.Buffer
 }
 
 func TestWorkspaceRoutes(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	e.storeSettings("")
 	id := e.create(api.CreateConversationRequest{Repository: "acme/infra", InitialUserMsg: "add a health check"})
 	e.clock.Advance(startDelay + runDuration)
@@ -117,7 +117,7 @@ func TestWorkspaceRoutes(t *testing.T) {
 }
 
 func TestRuntimeInfoRoutes(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	id := e.create(api.CreateConversationRequest{Repository: "acme/infra"})
 	e.clock.Advance(startDelay)
 

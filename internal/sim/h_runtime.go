@@ -25,7 +25,7 @@ func (s *Server) getRuntimeConfig(c *call) {
 
 // port derives a stable port of the conversation's runtime.
 func (s *Server) port(conv *conversation, what string) int {
-	return 30000 + numberFrom(s.cfg.seed, 20000, "port", conv.id, itoa(conv.generation), what)
+	return 30000 + numberFrom(s.cfg.idSalt, 20000, "port", conv.id, itoa(conv.generation), what)
 }
 
 // getVSCodeURL serves GET /api/conversations/{id}/vscode-url (getVSCodeURL).
@@ -40,7 +40,7 @@ func (s *Server) getVSCodeURL(c *call) {
 	if conv.repo != "" {
 		folder += "/" + repoDirName(conv.repo)
 	}
-	token := hexID(s.cfg.seed, 32, "vscode-token", conv.id, itoa(conv.generation))
+	token := hexID(s.cfg.idSalt, 32, "vscode-token", conv.id, itoa(conv.generation))
 	base := "http://localhost:" + itoa(s.port(conv, "vscode"))
 	if s.nested() {
 		base = runtimeBase(c.r, conv.runtimeID) + "/vscode"
@@ -112,7 +112,7 @@ func (s *Server) submitFeedback(c *call) {
 	var out api.FeedbackResult
 	out.StatusCode = http.StatusOK
 	out.Body.Message = "Feedback submitted successfully"
-	out.Body.FeedbackID = hexID(s.cfg.seed, 32, "feedback", conv.id, itoa(n), string(req.Polarity))
-	out.Body.Password = base62(s.cfg.seed, 12, "feedback-password", conv.id, itoa(n))
+	out.Body.FeedbackID = hexID(s.cfg.idSalt, 32, "feedback", conv.id, itoa(n), string(req.Polarity))
+	out.Body.Password = base62(s.cfg.idSalt, 12, "feedback-password", conv.id, itoa(n))
 	writeJSON(c.w, http.StatusOK, out)
 }

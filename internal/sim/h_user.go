@@ -129,7 +129,7 @@ func (s *Server) searchRepositories(c *call) {
 
 func (s *Server) branch(repo string, i int) api.Branch {
 	return api.Branch{
-		Name: simBranches[i], CommitSha: hexID(s.cfg.seed, 40, "branch", repo, simBranches[i]),
+		Name: simBranches[i], CommitSha: hexID(s.cfg.idSalt, 40, "branch", repo, simBranches[i]),
 		Protected: i == 0, LastPushDate: isoUTC(s.started.Add(-time.Duration(i+1) * 7 * time.Hour)),
 	}
 }

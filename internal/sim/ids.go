@@ -11,28 +11,28 @@ import (
 	"time"
 )
 
-// digest derives 32 bytes from the seed and parts; the simulator's only
+// digest derives 32 bytes from the salt and parts; the simulator's only
 // source of "randomness".
-func digest(seed string, parts ...string) [32]byte {
-	return sha256.Sum256([]byte(seed + "\x00" + strings.Join(parts, "\x00")))
+func digest(salt string, parts ...string) [32]byte {
+	return sha256.Sum256([]byte(salt + "\x00" + strings.Join(parts, "\x00")))
 }
 
-// hexID derives n hex digits (n <= 64) from the seed and parts.
-func hexID(seed string, n int, parts ...string) string {
-	d := digest(seed, parts...)
+// hexID derives n hex digits (n <= 64) from the salt and parts.
+func hexID(salt string, n int, parts ...string) string {
+	d := digest(salt, parts...)
 	return hex.EncodeToString(d[:])[:n]
 }
 
 // keyFrom derives a url-safe base64 key without padding, the shape of the
 // docker-nested runtime's session keys.
-func keyFrom(seed string, parts ...string) string {
-	d := digest(seed, parts...)
+func keyFrom(salt string, parts ...string) string {
+	d := digest(salt, parts...)
 	return base64.RawURLEncoding.EncodeToString(d[:])
 }
 
-// numberFrom derives a number in [0, n) from the seed and parts.
-func numberFrom(seed string, n int, parts ...string) int {
-	d := digest(seed, parts...)
+// numberFrom derives a number in [0, n) from the salt and parts.
+func numberFrom(salt string, n int, parts ...string) int {
+	d := digest(salt, parts...)
 	var v uint64
 	for _, b := range d[:8] {
 		v = v<<8 | uint64(b)
@@ -42,9 +42,9 @@ func numberFrom(seed string, n int, parts ...string) int {
 
 // base62 derives an alphanumeric string of length n, the shape of LLM tool
 // call ids.
-func base62(seed string, n int, parts ...string) string {
+func base62(salt string, n int, parts ...string) string {
 	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	d := digest(seed, parts...)
+	d := digest(salt, parts...)
 	out := make([]byte, n)
 	for i := range out {
 		out[i] = alphabet[int(d[i%len(d)]+byte(i/len(d)))%len(alphabet)]
@@ -53,8 +53,8 @@ func base62(seed string, n int, parts ...string) string {
 }
 
 // uuidFrom derives a canonical 8-4-4-4-12 UUID string.
-func uuidFrom(seed string, parts ...string) string {
-	h := hexID(seed, 32, parts...)
+func uuidFrom(salt string, parts ...string) string {
+	h := hexID(salt, 32, parts...)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 

@@ -118,7 +118,7 @@ func TestStopAndRestart(t *testing.T) {
 }
 
 func TestStartQuirks(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	page, _ := e.client.ListConversationsWithResponse(ctx(t), nil)
 	id := page.JSON200.Results[0].ConversationID
 
@@ -143,7 +143,7 @@ func TestStartQuirks(t *testing.T) {
 
 func TestStepClockAdvancesPerRequest(t *testing.T) {
 	clock := sim.NewStepClock(sim.DefaultEpoch, time.Second)
-	srv, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithTiming(3*time.Second, 5*time.Second), sim.WithSeedData())
+	srv, base := simtest.NewServer(t, sim.WithClock(clock), sim.WithTiming(3*time.Second, 5*time.Second), sim.WithSampleData())
 	c := newClient(t, base)
 	r, err := c.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{InitialUserMsg: "poll me"})
 	if err != nil || r.JSON200 == nil {

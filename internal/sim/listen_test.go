@@ -61,7 +61,7 @@ func TestListenAndServe(t *testing.T) {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- sim.ListenAndServe(ctx, addr, sim.WithSeedData()) }()
+	go func() { done <- sim.ListenAndServe(ctx, addr, sim.WithSampleData()) }()
 	var resp *http.Response
 	for range 100 {
 		if resp, err = http.Get("http://" + addr + "/api/conversations"); err == nil {

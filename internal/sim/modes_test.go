@@ -15,7 +15,7 @@ import (
 const apiKey = "sim-api-key-0123456789abcdefghij"
 
 func TestHostedAuth(t *testing.T) {
-	e := newEnv(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(apiKey), sim.WithSeedData())
+	e := newEnv(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(apiKey), sim.WithSampleData())
 	for _, headers := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", "Basic " + apiKey}} {
 		status, _, body := e.do("GET", "/api/settings", "", "", headers...)
 		if status != 401 || body != `{"error":"NoCredentialsError"}` {
@@ -49,7 +49,7 @@ func TestHostedAuth(t *testing.T) {
 }
 
 func TestHostedRuntimeHost(t *testing.T) {
-	e := newEnv(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(apiKey), sim.WithSeedData())
+	e := newEnv(t, sim.WithMode(sim.ModeHosted), sim.WithAPIKey(apiKey), sim.WithSampleData())
 	app := newClient(t, e.base, "Authorization", "Bearer "+apiKey)
 	r, _ := app.CreateConversationWithResponse(ctx(t), api.CreateConversationRequest{InitialUserMsg: "do it"})
 	id := r.JSON200.ConversationID
@@ -196,7 +196,7 @@ func TestSPAFallback(t *testing.T) {
 }
 
 func TestNestedOSS(t *testing.T) {
-	e := newEnv(t, sim.WithNestedRuntimes(), sim.WithSeedData())
+	e := newEnv(t, sim.WithNestedRuntimes(), sim.WithSampleData())
 	id := e.create(api.CreateConversationRequest{InitialUserMsg: "x"})
 	info := e.get(id)
 	if !strings.HasPrefix(info.URL, "http") || info.SessionAPIKey == "" {

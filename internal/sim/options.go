@@ -48,8 +48,8 @@ const (
 	// before it finishes and the conversation becomes STOPPED (it stays
 	// RUNNING with WithKeepRunning, as on a real server).
 	DefaultRunDuration = 8 * time.Second
-	// DefaultSeed seeds every identifier the simulator derives.
-	DefaultSeed = "openhands-v0-sim"
+	// DefaultIDSalt salts every identifier the simulator derives.
+	DefaultIDSalt = "openhands-v0-sim"
 	// DefaultModel is the LLM model named in events when no settings name one.
 	DefaultModel = "claude-sonnet-4-5-20250929"
 )
@@ -61,11 +61,11 @@ type config struct {
 	sessionAPIKey string
 	clock         Clock
 	rateLimit     bool
-	seedData      bool
+	sampleData    bool
 	startDelay    time.Duration
 	runDuration   time.Duration
 	keepRunning   bool
-	seed          string
+	idSalt        string
 	nested        bool
 	maintenance   string
 	log           io.Writer
@@ -83,7 +83,7 @@ func defaultConfig() config {
 		clock:       RealClock(),
 		startDelay:  DefaultStartDelay,
 		runDuration: DefaultRunDuration,
-		seed:        DefaultSeed,
+		idSalt:      DefaultIDSalt,
 	}
 }
 
@@ -125,10 +125,10 @@ func WithClock(clock Clock) Option {
 // Retry-After).
 func WithRateLimit(on bool) Option { return func(c *config) { c.rateLimit = on } }
 
-// WithSeedData fills the server with stored settings, a git provider token,
+// WithSampleData fills the server with stored settings, a git provider token,
 // custom secrets, and conversations in every state (STOPPED, ARCHIVED, ERROR,
 // RUNNING, a microagent-management one) plus one V1 conversation.
-func WithSeedData() Option { return func(c *config) { c.seedData = true } }
+func WithSampleData() Option { return func(c *config) { c.sampleData = true } }
 
 // WithTiming sets how long a conversation stays STARTING and how long the
 // scripted agent works on a task before it finishes.
@@ -147,10 +147,10 @@ func WithTiming(startDelay, runDuration time.Duration) Option {
 // --poll) rely on: on a real server they wait until their timeout.
 func WithKeepRunning() Option { return func(c *config) { c.keepRunning = true } }
 
-// WithSeed changes the seed every identifier derives from (default
-// DefaultSeed). Two servers with the same seed, clock and request sequence
+// WithIDSalt changes the salt every identifier derives from (default
+// DefaultIDSalt). Two servers with the same salt, clock and request sequence
 // answer byte for byte the same.
-func WithSeed(seed string) Option { return func(c *config) { c.seed = seed } }
+func WithIDSalt(salt string) Option { return func(c *config) { c.idSalt = salt } }
 
 // WithNestedRuntimes makes ModeOSS behave like a docker-nested install: each
 // running conversation gets its own runtime host and session key, as in

@@ -69,8 +69,8 @@ func New(opts ...Option) *Server {
 		limiter:       newLimiter(),
 	}
 	s.started = cfg.clock.Now()
-	if cfg.seedData {
-		s.seed(s.started)
+	if cfg.sampleData {
+		s.fillSampleData(s.started)
 	}
 	for _, b := range cfg.bulk {
 		s.AddBulkConversation(b.events, b.payloadBytes)

@@ -163,7 +163,7 @@ func TestGitProviders(t *testing.T) {
 }
 
 func TestUserRoutes(t *testing.T) {
-	e := newEnv(t, sim.WithSeedData())
+	e := newEnv(t, sim.WithSampleData())
 	repos, _ := e.client.ListUserRepositoriesWithResponse(ctx(t), &api.ListUserRepositoriesParams{PerPage: ptr(3)})
 	if repos.JSON200 == nil || len(*repos.JSON200) != 3 || !strings.Contains((*repos.JSON200)[0].LinkHeader, `rel="next"`) {
 		t.Errorf("repositories page 1: %s", repos.Body)

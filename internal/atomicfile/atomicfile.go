@@ -1,4 +1,7 @@
-package wrapper
+// Package atomicfile writes a file so that a reader sees the old file or
+// the complete new one, never a part: the SDK's trajectory downloads and
+// the export's archive use it.
+package atomicfile
 
 import (
 	"errors"
@@ -11,7 +14,7 @@ import (
 	"strconv"
 )
 
-// WriteFileAtomic writes the file at path through a temporary file in the
+// Write writes the file at path through a temporary file in the
 // same directory: write fills it, then it is flushed to disk, closed and
 // renamed over path in one step. If write or any step fails, the temporary
 // file is removed and whatever was at path before is left as it was, so a
@@ -19,7 +22,7 @@ import (
 //
 // The new file keeps the permissions of the file it replaces, or gets perm
 // less the process's umask when there was none, as os.WriteFile does.
-func WriteFileAtomic(path string, perm fs.FileMode, write func(w io.Writer) error) (err error) {
+func Write(path string, perm fs.FileMode, write func(w io.Writer) error) (err error) {
 	if path == "" {
 		return errors.New("openhands: write file: empty path")
 	}

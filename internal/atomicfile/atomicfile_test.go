@@ -1,4 +1,4 @@
-package wrapper
+package atomicfile
 
 import (
 	"errors"
@@ -10,13 +10,13 @@ import (
 	"testing"
 )
 
-func TestWriteFileAtomicCreatesAndReplaces(t *testing.T) {
+func TestWriteCreatesAndReplaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.json")
 	write := func(s string) func(io.Writer) error {
 		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
 	}
-	if err := WriteFileAtomic(path, 0o640, write("one")); err != nil {
+	if err := Write(path, 0o640, write("one")); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != "one" {
@@ -27,7 +27,7 @@ func TestWriteFileAtomicCreatesAndReplaces(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteFileAtomic(path, 0o644, write("two")); err != nil {
+	if err := Write(path, 0o644, write("two")); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(path)
@@ -45,19 +45,19 @@ func TestWriteFileAtomicCreatesAndReplaces(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicFailureKeepsTheOldFile(t *testing.T) {
+func TestWriteFailureKeepsTheOldFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.json")
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+	err := Write(path, 0o644, func(w io.Writer) error {
 		_, _ = io.WriteString(w, "half of the new")
 		return boom
 	})
 	if !errors.Is(err, boom) {
-		t.Fatalf("WriteFileAtomic = %v, want the write's error", err)
+		t.Fatalf("Write = %v, want the write's error", err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != "old" {
 		t.Errorf("file = %q, want old", got)
@@ -67,7 +67,7 @@ func TestWriteFileAtomicFailureKeepsTheOldFile(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicRefusals(t *testing.T) {
+func TestWriteRefusals(t *testing.T) {
 	dir := t.TempDir()
 	ok := func(io.Writer) error { return nil }
 	for name, path := range map[string]string{
@@ -75,7 +75,7 @@ func TestWriteFileAtomicRefusals(t *testing.T) {
 		"a directory":       dir,
 		"missing directory": filepath.Join(dir, "no", "such", "dir", "f.json"),
 	} {
-		if err := WriteFileAtomic(path, 0o644, ok); err == nil {
+		if err := Write(path, 0o644, ok); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -84,9 +84,9 @@ func TestWriteFileAtomicRefusals(t *testing.T) {
 	}
 }
 
-// TestWriteFileAtomicNewFileHonoursTheUmask: a new file gets perm less the
+// TestWriteNewFileHonoursTheUmask: a new file gets perm less the
 // umask, exactly as os.WriteFile gives it, not perm as it stands.
-func TestWriteFileAtomicNewFileHonoursTheUmask(t *testing.T) {
+func TestWriteNewFileHonoursTheUmask(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no umask on Windows")
 	}
@@ -103,7 +103,7 @@ func TestWriteFileAtomicNewFileHonoursTheUmask(t *testing.T) {
 		t.Skip("the umask is 0 here: a file's mode cannot show it")
 	}
 	path := filepath.Join(dir, "new.json")
-	if err := WriteFileAtomic(path, 0o666, func(w io.Writer) error { _, err := io.WriteString(w, "{}"); return err }); err != nil {
+	if err := Write(path, 0o666, func(w io.Writer) error { _, err := io.WriteString(w, "{}"); return err }); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(path)
@@ -113,4 +113,18 @@ func TestWriteFileAtomicNewFileHonoursTheUmask(t *testing.T) {
 	if info.Mode().Perm() != refInfo.Mode().Perm() {
 		t.Fatalf("mode = %v, want %v as os.WriteFile gives", info.Mode().Perm(), refInfo.Mode().Perm())
 	}
+}
+
+// dirNames lists a directory: the tests check no file is left behind.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }

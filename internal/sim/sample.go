@@ -6,38 +6,38 @@ import (
 	"github.com/openhands-go/openhands-v0/api"
 )
 
-// Seed data (WithSeedData). Fake credentials: they only ever flow into the
+// Sample data (WithSampleData). Fake credentials: they only ever flow into the
 // simulator, never out of it (GET /api/settings nulls them).
 const (
-	seedLLMKey      = "sk-sim-not-a-real-key"
-	seedGitHubToken = "ghp_simNotARealToken0000000000000000000"
-	seedModel       = "anthropic/claude-sonnet-4-5-20250929"
+	sampleLLMKey      = "sk-sim-not-a-real-key"
+	sampleGitHubToken = "ghp_simNotARealToken0000000000000000000"
+	sampleModel       = "anthropic/claude-sonnet-4-5-20250929"
 )
 
-// seed fills the server with settings, a git token, custom secrets, and
+// fillSampleData fills the server with settings, a git token, custom secrets, and
 // conversations in every state, as of now.
-func (s *Server) seed(now time.Time) {
+func (s *Server) fillSampleData(now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	iterations, no, yes := 100, false, true
 	s.settings = &api.Settings{
 		Language: "en", Agent: agentClass, MaxIterations: &iterations, ConfirmationMode: &no,
-		LLMModel: seedModel, LLMAPIKey: seedLLMKey,
+		LLMModel: sampleModel, LLMAPIKey: sampleLLMKey,
 		EnableDefaultCondenser: &yes, EnableSoundNotifications: &no, EnableProactiveConversationStarters: &yes,
 		EnableSolvabilityAnalysis: &yes, UserConsentsToAnalytics: &no,
 		GitUserName: "openhands", GitUserEmail: "openhands@all-hands.dev",
 	}
-	s.tokens = map[api.ProviderType]api.ProviderToken{"github": {Token: seedGitHubToken}}
+	s.tokens = map[api.ProviderType]api.ProviderToken{"github": {Token: sampleGitHubToken}}
 	s.secrets = []customSecret{
 		{name: "NPM_TOKEN", description: "Publishing token for the npm registry", value: "npm_sim_not_a_real_token"},
 		{name: "STAGING_DATABASE_URL", value: "postgres://sim:sim@staging.invalid:5432/app"},
 	}
 	s.secretsStore = true
 
-	finished := s.seedRun(now.Add(-3*time.Hour), "Fix flaky login test", "sim-user/widgets", "Fix the flaky login test in tests/test_login.py", api.ConversationTriggerGui)
+	finished := s.sampleRun(now.Add(-3*time.Hour), "Fix flaky login test", "sim-user/widgets", "Fix the flaky login test in tests/test_login.py", api.ConversationTriggerGui)
 	finished.prNumbers = []int{87}
 
-	archived := s.seedRun(now.Add(-9*24*time.Hour), "Upgrade dependencies", "acme/api-server", "Upgrade the dependencies and make sure the tests still pass", api.ConversationTriggerGui)
+	archived := s.sampleRun(now.Add(-9*24*time.Hour), "Upgrade dependencies", "acme/api-server", "Upgrade the dependencies and make sure the tests still pass", api.ConversationTriggerGui)
 	archived.state = api.ConversationStatusArchived
 
 	failed := s.newConversation(now.Add(-2 * time.Hour))
@@ -52,7 +52,7 @@ func (s *Server) seed(now time.Time) {
 	s.endRun(failed, api.ConversationStatusError)
 	failed.stateRuntime = api.RuntimeStatusErrorLLMAuthentication
 
-	microagent := s.seedRun(now.Add(-26*time.Hour), "Integration tests microagent", "acme/api-server", "Add a microagent that explains how to run the integration tests", api.ConversationTriggerMicroagentManagement)
+	microagent := s.sampleRun(now.Add(-26*time.Hour), "Integration tests microagent", "acme/api-server", "Add a microagent that explains how to run the integration tests", api.ConversationTriggerMicroagentManagement)
 	microagent.prNumbers = []int{1234}
 
 	// A conversation whose agent waits for the user until stopped.
@@ -65,20 +65,20 @@ func (s *Server) seed(now time.Time) {
 	p.commit(false)
 	s.advance(running, now)
 
-	v1id := hexID(s.cfg.seed, 32, "v1-conversation", "1")
+	v1id := hexID(s.cfg.idSalt, 32, "v1-conversation", "1")
 	created := now.Add(-12 * 24 * time.Hour)
 	s.v1[v1id] = &v1Conversation{info: api.ConversationInfo{
 		ConversationID: v1id, Title: "Build the documentation site", CreatedAt: stamp(isoUTC(created)),
 		LastUpdatedAt: stamp(isoUTC(now.Add(-5 * time.Minute))), Status: api.ConversationStatusRunning, RuntimeStatus: api.RuntimeStatusReady,
 		Trigger: api.ConversationTriggerGui, URL: "http://agent-server.invalid:8000/api/conversations/" + v1id,
-		SessionAPIKey: keyFrom(s.cfg.seed, "v1-session-api-key", v1id), ConversationVersion: "V1",
-		SandboxID: "sandbox-" + hexID(s.cfg.seed, 12, "v1-sandbox", v1id), LLMModel: seedModel,
+		SessionAPIKey: keyFrom(s.cfg.idSalt, "v1-session-api-key", v1id), ConversationVersion: "V1",
+		SandboxID: "sandbox-" + hexID(s.cfg.idSalt, 12, "v1-sandbox", v1id), LLMModel: sampleModel,
 	}}
 }
 
-// seedRun adds a conversation that ran one task to the end and was then
+// sampleRun adds a conversation that ran one task to the end and was then
 // stopped. Call with s.mu held.
-func (s *Server) seedRun(created time.Time, title, repo, msg string, trigger api.ConversationTrigger) *conversation {
+func (s *Server) sampleRun(created time.Time, title, repo, msg string, trigger api.ConversationTrigger) *conversation {
 	c := s.newConversation(created)
 	c.title, c.defaultTitle = title, false
 	c.repo, c.branch, c.provider, c.trigger = repo, "main", "github", trigger
