@@ -84,7 +84,7 @@ versions:
 probe:
 	$(GO) run ./cmd/openhands-v0 contract probe
 
-## sim: the V0 simulator on http://127.0.0.1:3000 with seed data
+## sim: the V0 simulator on http://127.0.0.1:3000 with sample data
 sim:
 	$(GO) run ./cmd/openhands-v0 sim serve --sample-data
 
