@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 
 	"github.com/openhands-go/openhands-v0/api"
@@ -53,4 +54,63 @@ func worthRuntimeHost(op string, err error) bool {
 		return true
 	}
 	return o.Idempotent && errors.Is(err, ErrServer)
+}
+
+// repeatable says whether req does no harm sent twice: its operation's
+// idempotency in api.Operations (the spec's x-idempotent, else its method's)
+// when req is one of the spec's operations, else its method's (a request the
+// spec does not cover, sent through HTTPClient).
+func repeatable(req *http.Request) bool {
+	if op, ok := operationOf(req.Method, req.URL.EscapedPath()); ok {
+		return op.Idempotent
+	}
+	return idempotent(req.Method)
+}
+
+// operationOf finds the spec operation of a request. A runtime host may
+// serve the API below a base path (/runtime/<id>), so whatever comes before
+// /api/ is dropped.
+func operationOf(method, escapedPath string) (api.Operation, bool) {
+	if i := strings.Index(escapedPath, "/api/"); i > 0 {
+		escapedPath = escapedPath[i:]
+	}
+	segs := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	for i, op := range api.Operations {
+		if op.Method == method && matchSegments(operationSegments[i], segs) {
+			return op, true
+		}
+	}
+	return api.Operation{}, false
+}
+
+// operationSegments are the path segments of api.Operations, in its order.
+var operationSegments = func() [][]string {
+	out := make([][]string, len(api.Operations))
+	for i, op := range api.Operations {
+		out[i] = strings.Split(strings.TrimPrefix(op.Path, "/"), "/")
+	}
+	return out
+}()
+
+// matchSegments matches path segments against a spec path's: a {parameter}
+// is one non-empty segment (an owner/name parameter travels escaped, %2F).
+func matchSegments(pattern, segs []string) bool {
+	if len(pattern) != len(segs) {
+		return false
+	}
+	for i, p := range pattern {
+		if strings.HasPrefix(p, "{") {
+			if segs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if p != segs[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -31,3 +31,34 @@ func TestWorthRuntimeHostReadsTheOperationTable(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatableReadsTheOperationTable: the transport finds a request's
+// operation in api.Operations (below a runtime host's base path too, an
+// escaped owner/name as one segment) and asks it whether it may be sent twice.
+func TestRepeatableReadsTheOperationTable(t *testing.T) {
+	for _, tc := range []struct {
+		method, path string
+		op           string
+		want         bool
+	}{
+		{"GET", "/api/conversations/abc/events", api.OpGetEvents, true},
+		{"POST", "/runtime/xyz/api/conversations/abc/message", api.OpSendMessage, false},
+		{"DELETE", "/api/secrets/NPM_TOKEN", api.OpDeleteSecret, true},
+		{"GET", "/api/user/repository/acme%2Fapi/microagents", api.OpListRepositoryMicroagents, true},
+		{"HEAD", "/alive", api.OpAlive, true},
+		{"POST", "/repos/acme/ops/issues/1/comments", "", false}, // not the spec's: the method decides
+		{"PUT", "/elsewhere", "", true},
+	} {
+		req, err := http.NewRequest(tc.method, "http://h.test"+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, ok := operationOf(req.Method, req.URL.EscapedPath())
+		if ok != (tc.op != "") || op.ID != tc.op {
+			t.Errorf("%s %s: operation %q (found %v), want %q", tc.method, tc.path, op.ID, ok, tc.op)
+		}
+		if got := repeatable(req); got != tc.want {
+			t.Errorf("%s %s: repeatable = %v, want %v", tc.method, tc.path, got, tc.want)
+		}
+	}
+}

@@ -82,6 +82,8 @@ type retryTransport struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 }
 
+// idempotent is a method's own answer to "no harm sent twice", the default
+// gen/opsgen gives an operation the spec says nothing of (see repeatable).
 func idempotent(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
@@ -133,7 +135,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last := attempt >= attempts
 		switch {
 		case err != nil:
-			if last || ctx.Err() != nil || !(idempotent(req.Method) || notSent(err)) || !rewindable(req) {
+			if last || ctx.Err() != nil || !(repeatable(req) || notSent(err)) || !rewindable(req) {
 				return nil, err
 			}
 			t.log.DebugContext(ctx, "openhands: retrying after a connection error",
@@ -141,7 +143,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if err := t.sleep(ctx, t.backoff(attempt)); err != nil {
 				return nil, err
 			}
-		case retryableStatus(resp.StatusCode) && idempotent(req.Method) && !last && rewindable(req):
+		case retryableStatus(resp.StatusCode) && repeatable(req) && !last && rewindable(req):
 			wait := t.backoff(attempt)
 			if hint := retryAfter(resp.Header, defaultNow()); hint > 0 {
 				wait = min(hint, t.policy.MaxRetryAfter)
