@@ -149,7 +149,7 @@ func verdictWithReal(r *Report) (bool, string) {
 // simulatorCoverage replays the simulator's cassettes (when the module's
 // cassettes folder is at hand) for the scenarios that call each operation.
 func simulatorCoverage(ctx context.Context, v *spec.Validator, scenarios []Scenario) (*Report, error) {
-	dir, err := DefaultCassetteDir()
+	dir, err := defaultCassetteDir()
 	if err != nil {
 		return nil, err
 	}
