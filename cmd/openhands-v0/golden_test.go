@@ -346,3 +346,27 @@ func TestGoldenScriptableFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestWaitEndsWhenTheAgentIsDone: against a server that keeps a finished
+// conversation RUNNING (as a real one does), 'conversations wait' ends when
+// the agent is done; with --until-stopped it waits for the stop and runs out
+// of time (exit 6).
+func TestWaitEndsWhenTheAgentIsDone(t *testing.T) {
+	h := newSim(t, sim.WithSampleData(), sim.WithKeepRunning())
+	created := h.mustRun(t, "conversations", "create", "--message", "Write hello.txt", "-o", "json")
+	var out struct {
+		ConversationID string `json:"conversation_id"`
+	}
+	if err := json.Unmarshal([]byte(created.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(time.Hour) // the scripted agent is long done
+	r := h.mustRun(t, "conversations", "wait", out.ConversationID, "--interval", "1ms")
+	if !strings.Contains(r.stdout, "RUNNING") {
+		t.Errorf("wait printed %q; want the RUNNING conversation whose agent is done", r.stdout)
+	}
+	r = h.run(t, "conversations", "wait", out.ConversationID, "--interval", "1ms", "--timeout", "50ms", "--until-stopped")
+	if r.code != exitTimeout {
+		t.Errorf("wait --until-stopped on a conversation that keeps running: exit %d, want %d\n%s", r.code, exitTimeout, r.stderr)
+	}
+}

@@ -13,15 +13,23 @@ import (
 )
 
 func (a *app) waitCommand() *cobra.Command {
-	var interval, timeout time.Duration
+	var (
+		interval, timeout time.Duration
+		untilStopped      bool
+	)
 	cmd := &cobra.Command{
 		Use:   "wait ID",
-		Short: "Wait until a conversation stops (STOPPED, ARCHIVED or ERROR)",
-		Long: `Poll a conversation until its status is STOPPED, ARCHIVED or ERROR, printing each
-status change. A failed poll that may succeed later (5xx, 429, a network error)
-is tried again at the next tick. Exits 1 when the conversation ends in ERROR,
-6 when the wait times out. Here --timeout is the whole wait, not one request.`,
-		Example: `  openhands-v0 conversations wait 0c2a5e... --interval 10s --timeout 1h`,
+		Short: "Wait until a conversation's agent is done, or the conversation ended",
+		Long: `Poll a conversation until it ended (STOPPED, ARCHIVED or ERROR) or its agent is
+done (its newest agent state is finished, awaiting_user_input, error, rejected
+or stopped), printing each status change. A real server keeps a conversation
+RUNNING after its agent finished; --until-stopped waits for the conversation
+itself to stop instead. A failed poll that may succeed later (5xx, 429, a
+network error) is tried again at the next tick. Exits 1 when the conversation
+ends in ERROR, 6 when the wait times out. Here --timeout is the whole wait, not
+one request.`,
+		Example: `  openhands-v0 conversations wait 0c2a5e... --interval 10s --timeout 1h
+  openhands-v0 conversations wait 0c2a5e... --until-stopped`,
 		Args:    exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if interval <= 0 {
@@ -34,11 +42,16 @@ is tried again at the next tick. Exits 1 when the conversation ends in ERROR,
 			if err != nil {
 				return err
 			}
-			return a.wait(cmd, c, args[0], interval, timeout)
+			var extra []wrapper.Option
+			if untilStopped {
+				extra = append(extra, wrapper.WithUntilStopped())
+			}
+			return a.wait(cmd, c, args[0], interval, timeout, extra...)
 		},
 	}
 	cmd.Flags().DurationVar(&interval, "interval", wrapper.DefaultPollInterval, "time between two polls")
 	cmd.Flags().DurationVar(&timeout, "timeout", defaultWaitTimeout, "how long to wait at most (0: until interrupted)")
+	cmd.Flags().BoolVar(&untilStopped, "until-stopped", false, "wait for the conversation itself to stop, not for its agent to be done")
 	return cmd
 }
 
@@ -48,8 +61,8 @@ const defaultWaitTimeout = 30 * time.Minute
 
 // wait runs wrapper.Wait, printing status changes (text) or the final
 // conversation (-o json); a conversation that ends in ERROR is an error.
-func (a *app) wait(cmd *cobra.Command, c *wrapper.Client, id string, interval, timeout time.Duration) error {
-	opts := []wrapper.Option{wrapper.WithPollInterval(interval), wrapper.WithWaitTimeout(timeout)}
+func (a *app) wait(cmd *cobra.Command, c *wrapper.Client, id string, interval, timeout time.Duration, extra ...wrapper.Option) error {
+	opts := append([]wrapper.Option{wrapper.WithPollInterval(interval), wrapper.WithWaitTimeout(timeout)}, extra...)
 	if !a.jsonOutput() {
 		opts = append(opts, wrapper.WithStatusCallback(func(info api.ConversationInfo) {
 			fmt.Fprintf(a.stdout, "%-9s %s\n", cell(string(info.Status)), cell(runtimeStatus(info.RuntimeStatus)))
