@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -64,10 +63,18 @@ func WithUntilStopped() Option {
 	return func(c *config) error { c.wait.untilStopped = true; return nil }
 }
 
-// AgentDoneStates are the agent states in which an agent has nothing more
-// to do until it gets a message (openhands/core/schema/agent.py): Wait ends
-// when a running conversation's newest agent state is one of them.
-var AgentDoneStates = []string{"finished", "awaiting_user_input", "error", "rejected", "stopped"}
+// IsAgentDone reports whether an agent in this state (an agent_state_changed
+// observation's, see AsAgentState) has nothing more to do until it gets a
+// message: finished, awaiting_user_input, error, rejected or stopped
+// (openhands/core/schema/agent.py). Wait ends when a running conversation's
+// newest agent state is one of them.
+func IsAgentDone(state string) bool {
+	switch state {
+	case "finished", "awaiting_user_input", "error", "rejected", "stopped":
+		return true
+	}
+	return false
+}
 
 // withClock sets the clock Wait polls by (tests).
 func withClock(clk waitClock) Option {
@@ -89,8 +96,8 @@ func IsTerminal(s api.ConversationStatus) bool {
 // Wait polls a conversation (spec: getConversation) until it ended (its
 // status is terminal, see IsTerminal) or its agent is done: while it is
 // RUNNING, each poll also reads its newest events (spec: getEvents) and
-// Wait ends when the newest agent state is one of AgentDoneStates
-// (finished, awaiting_user_input, error, ...). A real server keeps a
+// Wait ends when the newest agent state is done (IsAgentDone: finished,
+// awaiting_user_input, error, ...). A real server keeps a
 // conversation RUNNING after its agent finished; WithUntilStopped waits for
 // the conversation itself to stop instead, as the seed client's
 // poll_until_stopped did. Wait returns the conversation as last seen. The
@@ -212,7 +219,7 @@ func (c *Client) poll(ctx context.Context, id string, untilStopped bool) (*api.C
 const agentDoneWindow = 5
 
 // agentDone reports whether the conversation's newest agent state, among
-// its newest events, is one of AgentDoneStates.
+// its newest events, is done (IsAgentDone).
 func (c *Client) agentDone(ctx context.Context, id string) (bool, error) {
 	limit := agentDoneWindow
 	page, err := c.GetEvents(ctx, id, EventsQuery{Reverse: true, Limit: &limit})
@@ -221,7 +228,7 @@ func (c *Client) agentDone(ctx context.Context, id string) (bool, error) {
 	}
 	for _, ev := range page.Events {
 		if st, ok := AsAgentState(ev); ok {
-			return slices.Contains(AgentDoneStates, st.State), nil
+			return IsAgentDone(st.State), nil
 		}
 	}
 	return false, nil

@@ -414,3 +414,12 @@ func TestWaitEndsWhenTheAgentIsDone(t *testing.T) {
 		t.Fatalf("Wait WithUntilStopped on a conversation that keeps running: %v; want the context's deadline", err)
 	}
 }
+
+func TestIsAgentDone(t *testing.T) {
+	for state, want := range map[string]bool{"finished": true, "awaiting_user_input": true, "error": true, "rejected": true,
+		"stopped": true, "running": false, "loading": false, "init": false, "paused": false, "": false} {
+		if got := IsAgentDone(state); got != want {
+			t.Errorf("IsAgentDone(%q) = %v, want %v", state, got, want)
+		}
+	}
+}
