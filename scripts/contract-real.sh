@@ -9,10 +9,10 @@
 #
 # The server is started with SESSION_API_KEY (a fresh random key per run, so
 # the 401 scenario runs too; the key never reaches a cassette or a log), its
-# LLM settings point at the scripted model, and one conversation is run to
-# its end and stopped before the suite, so that the reading scenarios have a
-# finished conversation to read. Everything stops when the script ends,
-# whatever happens.
+# LLM settings point at the scripted model, and two conversations are run
+# to their end before the suite (one then stopped, one left running), so that
+# the reading scenarios have data to read. Everything stops when the script
+# ends, whatever happens.
 #
 # Environment: PORT (default 3000) and LLM_PORT (default 3900) on 127.0.0.1;
 # OPENHANDS_V0_CACHE (see scripts/real-server.sh); GO (default go).

@@ -15,21 +15,34 @@
 # per version; a second install is a no-op.
 #
 # The server is configured from its own settings (read in openhands/server and
-# openhands/core/config of the installed version): no frontend, a local file
-# store in a throw-away folder, loopback only, the local (process) runtime, and
-# the V1 services it starts beside V0 set to processes, not docker.
+# openhands/app_server/config.py of the installed version): no frontend, a
+# local file store in a throw-away folder, loopback only, the local (process)
+# runtime, and the V1 services it starts beside V0 set to processes, not
+# docker. Its LLM comes from the user settings (scripts/contract-real.sh
+# points them at the project's scripted model).
 #
-# Environment for start:
+# Environment: OPENHANDS_V0_CACHE; DEBIAN_MIRROR (default: this machine's apt
+# mirror). For start:
 #   PORT               app port (default 3000)
 #   SESSION_API_KEY    if set, the server requires it in X-Session-API-Key
-#   LLM_BASE_URL       an OpenAI-compatible endpoint for the agent (the project's scripted LLM: `openhands-v0 sim llm`)
 #   START_TIMEOUT      seconds to wait for the server to answer (default 420)
 set -euo pipefail
 
 CACHE="${OPENHANDS_V0_CACHE:-$HOME/.cache/openhands-v0}"
 ROOT="$CACHE/trixie"
 SUITE=trixie
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror: DEBIAN_MIRROR, else the one this machine's apt uses
+# (its sources, deb822 or one-line form), so the root comes from where the
+# host's packages come from.
+host_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[[ -f "$f" ]] || continue
+		awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' "$f"
+	done | head -1
+	[[ -f /etc/apt/sources.list ]] && awk '/^deb / && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list
+}
+MIRROR="${DEBIAN_MIRROR:-$(host_mirror | head -1)}"
 # What the root needs beyond minbase: Python, and what the local runtime runs
 # (bash and tmux for commands, git for the git routes, procps for its process checks).
 ROOT_PACKAGES=python3,python3-venv,python3-dev,ca-certificates,tmux,git,procps,curl,build-essential
@@ -99,6 +112,7 @@ install_root() {
 		log "installing debootstrap"
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 	}
+	[[ -n "$MIRROR" ]] || die "no Debian mirror: set DEBIAN_MIRROR (this machine's apt sources name none)"
 	rm -rf "$ROOT"
 	mkdir -p "$CACHE"
 	log "debootstrap $SUITE into $ROOT"
