@@ -35,14 +35,18 @@ SUITE=trixie
 # (its sources, deb822 or one-line form), so the root comes from where the
 # host's packages come from.
 host_mirror() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
 		[[ -f "$f" ]] || continue
-		awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' "$f"
-	done | head -1
-	[[ -f /etc/apt/sources.list ]] && awk '/^deb / && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list
+		uri="$(awk '(/^URIs:/ || /^deb /) && $2 !~ /security/ { print $2; exit }' "$f")"
+		if [[ -n "$uri" ]]; then
+			echo "$uri"
+			return 0
+		fi
+	done
+	return 0
 }
-MIRROR="${DEBIAN_MIRROR:-$(host_mirror | head -1)}"
+MIRROR="${DEBIAN_MIRROR:-$(host_mirror)}"
 # What the root needs beyond minbase: Python, and what the local runtime runs
 # (bash and tmux for commands, git for the git routes, procps for its process checks).
 ROOT_PACKAGES=python3,python3-venv,python3-dev,ca-certificates,tmux,git,procps,curl,build-essential
