@@ -51,16 +51,9 @@ func (c *Client) UpdateSettings(ctx context.Context, change func(*api.Settings),
 	if change == nil {
 		return inputError(sdkMethod(ctx, op), "change is nil")
 	}
-	var s api.Settings
-	current, err := c.GetSettings(ctx)
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		return fmt.Errorf("openhands: %s: reading the current settings: %w", op, err)
-	default:
-		if s, err = settingsToStore(*current); err != nil {
-			return fmt.Errorf("openhands: %s: %w", op, err)
-		}
+	s, err := c.storedSettings(ctx, op)
+	if err != nil {
+		return err
 	}
 	change(&s)
 	return c.StoreSettings(ctx, s)
@@ -107,16 +100,9 @@ func (c *Client) StoreLLMSettings(ctx context.Context, llm LLMSettings, opts ...
 	if strings.TrimSpace(llm.Model) == "" {
 		return inputError(sdkMethod(ctx, op), "the LLM model is required")
 	}
-	var s api.Settings
-	current, err := c.GetSettings(ctx)
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		return fmt.Errorf("openhands: %s: reading the current settings: %w", op, err)
-	default:
-		if s, err = settingsToStore(*current); err != nil {
-			return fmt.Errorf("openhands: %s: %w", op, err)
-		}
+	s, err := c.storedSettings(ctx, op)
+	if err != nil {
+		return err
 	}
 	s.LLMModel = strings.TrimSpace(llm.Model)
 	if llm.BaseURL != "" {
@@ -126,6 +112,24 @@ func (c *Client) StoreLLMSettings(ctx context.Context, llm LLMSettings, opts ...
 		s.LLMAPIKey = strings.TrimSpace(llm.APIKey)
 	}
 	return c.StoreSettings(ctx, s)
+}
+
+// storedSettings reads the stored settings (spec: getSettings) as settings
+// to store back, for a read-change-write of op; empty settings when none are
+// stored yet.
+func (c *Client) storedSettings(ctx context.Context, op string) (api.Settings, error) {
+	current, err := c.GetSettings(ctx)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return api.Settings{}, nil
+	case err != nil:
+		return api.Settings{}, fmt.Errorf("openhands: %s: reading the current settings: %w", op, err)
+	}
+	s, err := settingsToStore(*current)
+	if err != nil {
+		return api.Settings{}, fmt.Errorf("openhands: %s: %w", op, err)
+	}
+	return s, nil
 }
 
 // settingsToStore turns settings as read into settings to send back: the
