@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -14,11 +15,8 @@ import (
 // replays every real server's folder, each passes, and the one the spec
 // was written from (0.62.0) answered at least 35 operations with success.
 func TestReplayIncludesTheRealServers(t *testing.T) {
-	rep, err := Run(context.Background(), RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dirs, err := realCassetteDirs(mustCassetteDir(t))
+	rep := replayAll(t)
+	dirs, err := realCassetteDirs(committedCassettes(t))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("real server folders %v, %v; want at least one", dirs, err)
 	}
@@ -55,11 +53,8 @@ func TestReplayIncludesTheRealServers(t *testing.T) {
 // docs/versions.md are what `openhands-v0 contract versions` prints now
 // (regenerate them with `make versions`).
 func TestVersionTablesAreCurrent(t *testing.T) {
-	rep, err := Run(context.Background(), RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Dir(mustCassetteDir(t))
+	rep := replayAll(t)
+	root := filepath.Dir(committedCassettes(t))
 	for _, c := range []struct {
 		file    string
 		compact bool
@@ -94,10 +89,7 @@ const (
 // recording only with 404 Not Found, and an operation a version answered
 // only with 404 Not Found is listed as absent there.
 func TestAbsentRoutesAgreeWithTheRecordings(t *testing.T) {
-	rep, err := Run(context.Background(), RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := replayAll(t)
 	for _, rs := range rep.Real {
 		version := serverVersion(rs.Server)
 		for _, op := range rs.Report.Operations {
@@ -118,11 +110,8 @@ func TestAbsentRoutesAgreeWithTheRecordings(t *testing.T) {
 // same run) says compatible, and the replay of what it answered passes: the
 // two checks agree on every version of the matrix.
 func TestDriftAgreesWithTheLiveRuns(t *testing.T) {
-	rep, err := Run(context.Background(), RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Dir(mustCassetteDir(t))
+	rep := replayAll(t)
+	root := filepath.Dir(committedCassettes(t))
 	for _, rs := range rep.Real {
 		res, err := Drift(context.Background(), DriftOptions{File: filepath.Join(root, "spec", "baselines", rs.Server+".json")})
 		if err != nil {
@@ -135,22 +124,29 @@ func TestDriftAgreesWithTheLiveRuns(t *testing.T) {
 	}
 }
 
-func mustCassetteDir(t *testing.T) string {
+// replayAll is the replay of the committed cassettes, the simulator's and
+// every real server's, made once for the tests that read it.
+func replayAll(t *testing.T) *Report {
 	t.Helper()
-	dir, err := defaultCassetteDir()
-	if err != nil {
-		t.Fatal(err)
+	replayOnce.Do(func() {
+		replayed, replayErr = Run(context.Background(), RunOptions{CassetteDir: committedCassettes(t)})
+	})
+	if replayErr != nil {
+		t.Fatal(replayErr)
 	}
-	return dir
+	return replayed
 }
+
+var (
+	replayOnce sync.Once
+	replayed   *Report
+	replayErr  error
+)
 
 // TestEveryUnreachedOperationHasAReason: in the replay of each real server,
 // every operation no scenario reached says why.
 func TestEveryUnreachedOperationHasAReason(t *testing.T) {
-	rep, err := Run(context.Background(), RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := replayAll(t)
 	for _, rs := range rep.Real {
 		for _, op := range rs.Report.Operations {
 			if len(op.Scenarios) == 0 && op.Unreached == "" {
